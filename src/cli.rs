@@ -1,0 +1,69 @@
+//! Command-line flags, as clap sees them. Converted into a plain [`crate::config::Config`] at
+//! once; nothing below `config.rs` knows about clap.
+
+use std::ffi::OsString;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Find every container image a Kubernetes deployment will pull, offline.
+#[derive(Debug, Parser)]
+#[command(name = "imgsift", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Worker threads (default: one per core). Output is the same whatever the number.
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the images found in manifests (default: one normalized reference per line).
+    Scan(ScanArgs),
+}
+
+/// Inputs and filters shared by every command that reads manifests.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files, directories, or `-` for standard input. With none, a piped standard input is read.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<OsString>,
+
+    /// Keep only images from pod specs and custom-resource image fields (classes podspec, crd).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Leave out objects that are Helm test hooks (`helm.sh/hook: test`).
+    #[arg(long)]
+    pub skip_test_hooks: bool,
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// One reference per line, sorted, unique.
+    Text,
+    /// Every image with every source (schema in docs/json-schema.md).
+    Json,
+    /// An aligned table for people.
+    Table,
+}
+
+/// `imgsift scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = ScanFormat::Text)]
+    pub output: ScanFormat,
+
+    /// Print every source of one image (a bare name matches all its tags and digests).
+    #[arg(long, value_name = "REF", conflicts_with = "output")]
+    pub why: Option<String>,
+}

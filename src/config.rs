@@ -1,0 +1,122 @@
+//! The plain configuration the library runs on, converted from the command line at the edge.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+
+use crate::cli::{Cli, Command, InputArgs, ScanFormat};
+use crate::emit::WhyQuery;
+use crate::extract::ExtractOptions;
+use crate::input::Input;
+use crate::scan::ScanOptions;
+
+/// Everything a run needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Worker threads; `None` for one per core.
+    pub threads: Option<usize>,
+    /// The command.
+    pub command: CommandConfig,
+}
+
+/// One command's configuration.
+#[derive(Debug, Clone)]
+pub enum CommandConfig {
+    /// `imgsift scan`.
+    Scan(ScanConfig),
+}
+
+/// `imgsift scan`.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    /// What to read, in order.
+    pub inputs: Vec<Input>,
+    /// How to scan.
+    pub options: ScanOptions,
+    /// What to print.
+    pub output: ScanOutput,
+}
+
+/// What `scan` prints.
+#[derive(Debug, Clone)]
+pub enum ScanOutput {
+    /// One reference per line.
+    Text,
+    /// The JSON document.
+    Json,
+    /// A table for people.
+    Table,
+    /// Every source of the images matching a reference.
+    Why(WhyQuery),
+}
+
+impl ScanOutput {
+    fn needs_sources(&self) -> bool {
+        !matches!(self, ScanOutput::Text)
+    }
+}
+
+impl Config {
+    /// Converts parsed flags. `stdin_is_terminal` decides whether no INPUT means standard
+    /// input (piped) or a usage error (nothing to read).
+    pub fn from_cli(cli: Cli, stdin_is_terminal: bool) -> anyhow::Result<Config> {
+        let command = match cli.command {
+            Command::Scan(args) => {
+                let output = match (&args.why, args.output) {
+                    (Some(reference), _) => {
+                        ScanOutput::Why(WhyQuery::parse(reference).with_context(|| {
+                            format!("--why {reference:?} is not an image reference")
+                        })?)
+                    }
+                    (None, ScanFormat::Text) => ScanOutput::Text,
+                    (None, ScanFormat::Json) => ScanOutput::Json,
+                    (None, ScanFormat::Table) => ScanOutput::Table,
+                };
+                CommandConfig::Scan(ScanConfig {
+                    inputs: inputs(&args.input, stdin_is_terminal)?,
+                    options: ScanOptions {
+                        extract: ExtractOptions {
+                            strict: args.input.strict,
+                            skip_test_hooks: args.input.skip_test_hooks,
+                        },
+                        keep_sources: output.needs_sources(),
+                        limits: Default::default(),
+                    },
+                    output,
+                })
+            }
+        };
+        if cli.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        Ok(Config {
+            threads: cli.threads,
+            command,
+        })
+    }
+}
+
+fn inputs(args: &InputArgs, stdin_is_terminal: bool) -> anyhow::Result<Vec<Input>> {
+    if args.inputs.is_empty() {
+        if stdin_is_terminal {
+            bail!(
+                "no input: name files or directories, or pipe manifests in (`helm template . | imgsift scan`)"
+            );
+        }
+        return Ok(vec![Input::Stdin]);
+    }
+    let mut inputs = Vec::with_capacity(args.inputs.len());
+    let mut stdin_seen = false;
+    for arg in &args.inputs {
+        if arg == "-" {
+            if stdin_seen {
+                bail!("standard input (`-`) can be read only once");
+            }
+            stdin_seen = true;
+            inputs.push(Input::Stdin);
+        } else {
+            inputs.push(Input::Path(PathBuf::from(arg)));
+        }
+    }
+    Ok(inputs)
+}

@@ -1,0 +1,787 @@
+//! YAML documents with positions: a small, bounded tree built from saphyr-parser events.
+//!
+//! imgsift needs three things a generic YAML loader does not give together: the 1-based line
+//! and column of every node, scalars exactly as written (`tag: 1.10` stays `"1.10"`), and hard
+//! bounds on hostile input. So the tree is built here, from the event parser, into an arena:
+//!
+//! - aliases are not copied: an alias node points at its anchor's node, so a "billion laughs"
+//!   document costs memory in proportion to its text; its *expanded* size is computed while
+//!   building and the document is refused past [`Limits::max_expanded_nodes`];
+//! - nesting deeper than [`Limits::max_depth`] and more than [`Limits::max_nodes`] nodes are
+//!   refused with a diagnostic, before any walk can recurse or allocate out of proportion;
+//! - an alias to a node that is still open (a recursive alias) is refused, so walks never loop.
+//!
+//! YAML 1.1 merge keys (`<<: *base`), which Kubernetes' and Helm's parsers honour, are applied
+//! by [`Doc::get`] and [`Doc::entries`]. Splitting a stream into documents is `split.rs`'s job;
+//! deciding what a document means is `kube.rs`'s.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+/// Index of a node in a [`Doc`]'s arena.
+pub type NodeId = u32;
+
+/// Bounds applied to every document, each with a diagnostic when hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest document, in bytes, that is parsed at all.
+    pub max_document_bytes: usize,
+    /// Most nodes (scalars, sequences, mappings, aliases) in one document.
+    pub max_nodes: usize,
+    /// Most nodes one document may expand to when every alias is followed.
+    pub max_expanded_nodes: u64,
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            // Kubernetes stores objects of at most ~1.5 MiB; the largest real CRDs are a few MiB.
+            max_document_bytes: 64 << 20,
+            max_nodes: 4_000_000,
+            max_expanded_nodes: 16_000_000,
+            // Real manifests nest a few dozen levels; Helm values rarely pass 20.
+            max_depth: 512,
+        }
+    }
+}
+
+/// How a scalar resolves under the YAML core schema (with YAML 1.1 booleans, which the Go
+/// parsers behind kubectl and Helm accept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarKind {
+    /// `~`, `null`, empty, or tagged `!!null`.
+    Null,
+    /// `true`, `false`, `yes`, `no`, `on`, `off` in their usual spellings.
+    Bool,
+    /// An integer or float literal.
+    Number,
+    /// Anything else, and every quoted or block scalar.
+    Str,
+}
+
+/// A scalar as written: its text after YAML unescaping, and how it resolves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar<'a> {
+    /// The scalar's value text (quotes removed, escapes applied, never reinterpreted).
+    pub text: Cow<'a, str>,
+    /// What the scalar resolves to.
+    pub kind: ScalarKind,
+    /// Whether it was written plain (no quotes, not a block scalar).
+    pub plain: bool,
+}
+
+/// What a node holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// A scalar.
+    Scalar(Scalar<'a>),
+    /// A sequence of nodes.
+    Seq(Vec<NodeId>),
+    /// A mapping, entries in source order.
+    Map(Vec<(NodeId, NodeId)>),
+    /// An alias (`*name`) to a complete node.
+    Alias(NodeId),
+}
+
+/// A node and where it starts in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node<'a> {
+    /// The node's content.
+    pub value: Value<'a>,
+    /// Line relative to the document's text, counting from 0.
+    line: u32,
+    /// Column counting from 1, in characters.
+    column: u32,
+}
+
+/// One YAML document as a position-carrying tree.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    nodes: Vec<Node<'a>>,
+    root: Option<NodeId>,
+    /// Absolute line (1-based) of the first line of the text the document was loaded from.
+    base_line: u64,
+    has_merge_keys: bool,
+}
+
+/// Why a document could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// 1-based absolute line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+    /// One sentence.
+    pub message: String,
+}
+
+impl<'a> Doc<'a> {
+    /// The top node, or `None` for a document with no content.
+    pub fn root(&self) -> Option<NodeId> {
+        self.root
+    }
+
+    /// Number of nodes in the arena (aliases counted once).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the document has no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The node behind `id`, following an alias to its anchor.
+    pub fn node(&self, id: NodeId) -> Option<&Node<'a>> {
+        let node = self.nodes.get(id as usize)?;
+        match node.value {
+            // Alias targets are complete nodes that are never aliases themselves.
+            Value::Alias(target) => self.nodes.get(target as usize),
+            _ => Some(node),
+        }
+    }
+
+    /// `id` with an alias replaced by its target.
+    pub fn resolve(&self, id: NodeId) -> NodeId {
+        match self.nodes.get(id as usize).map(|n| &n.value) {
+            Some(Value::Alias(target)) => *target,
+            _ => id,
+        }
+    }
+
+    /// Absolute 1-based line and column where `id` is written. For an alias, that is where the
+    /// alias itself is written, which is the place a user would look at first.
+    pub fn position(&self, id: NodeId) -> (u64, u64) {
+        match self.nodes.get(id as usize) {
+            Some(node) => (
+                self.base_line + u64::from(node.line),
+                u64::from(node.column),
+            ),
+            None => (self.base_line, 1),
+        }
+    }
+
+    /// The scalar behind `id`, if it is one.
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar<'a>> {
+        match &self.node(id)?.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar that resolves to a string (not null, bool or number).
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        self.scalar(id)
+            .filter(|s| s.kind == ScalarKind::Str)
+            .map(|s| s.text.as_ref())
+    }
+
+    /// The text of any non-null scalar, as written: `1.10` is `"1.10"`, `true` is `"true"`.
+    pub fn text(&self, id: NodeId) -> Option<&str> {
+        self.scalar(id)
+            .filter(|s| s.kind != ScalarKind::Null)
+            .map(|s| s.text.as_ref())
+    }
+
+    /// Whether `id` is null (or absent content).
+    pub fn is_null(&self, id: NodeId) -> bool {
+        self.scalar(id).is_some_and(|s| s.kind == ScalarKind::Null)
+    }
+
+    /// The items of a sequence (empty for anything else).
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match self.node(id).map(|n| &n.value) {
+            Some(Value::Seq(items)) => items,
+            _ => &[],
+        }
+    }
+
+    /// Whether `id` is a mapping.
+    pub fn is_map(&self, id: NodeId) -> bool {
+        matches!(self.node(id).map(|n| &n.value), Some(Value::Map(_)))
+    }
+
+    /// Whether `id` is a sequence.
+    pub fn is_seq(&self, id: NodeId) -> bool {
+        matches!(self.node(id).map(|n| &n.value), Some(Value::Seq(_)))
+    }
+
+    fn raw_entries(&self, id: NodeId) -> &[(NodeId, NodeId)] {
+        match self.node(id).map(|n| &n.value) {
+            Some(Value::Map(entries)) => entries,
+            _ => &[],
+        }
+    }
+
+    fn is_merge_key(&self, key: NodeId) -> bool {
+        self.scalar(key).is_some_and(|s| s.plain && s.text == "<<")
+    }
+
+    /// The value of `key` in mapping `map`, honouring merge keys: a key written in the mapping
+    /// wins over merged ones, and earlier merged mappings win over later ones.
+    pub fn get(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.get_depth(map, key, 0)
+    }
+
+    fn get_depth(&self, map: NodeId, key: &str, depth: usize) -> Option<NodeId> {
+        let entries = self.raw_entries(map);
+        let mut merges = false;
+        for &(k, v) in entries {
+            match self.scalar(k) {
+                Some(s) if s.plain && s.text == "<<" => merges = true,
+                Some(s) if s.text == key => return Some(v),
+                _ => {}
+            }
+        }
+        // Merge chains are bounded by construction (no recursive aliases), but the depth
+        // guard keeps a pathological chain from recursing deeply.
+        if !merges || !self.has_merge_keys || depth > 64 {
+            return None;
+        }
+        for source in self.merge_sources(entries) {
+            if let Some(found) = self.get_depth(source, key, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    fn merge_sources(&self, entries: &[(NodeId, NodeId)]) -> Vec<NodeId> {
+        let mut sources = Vec::new();
+        for &(k, v) in entries {
+            if !self.is_merge_key(k) {
+                continue;
+            }
+            if self.is_map(v) {
+                sources.push(self.resolve(v));
+            } else {
+                sources.extend(
+                    self.items(v)
+                        .iter()
+                        .map(|&i| self.resolve(i))
+                        .filter(|&i| self.is_map(i)),
+                );
+            }
+        }
+        sources
+    }
+
+    /// The entries of mapping `id` with their key text, merge keys applied, in source order
+    /// (written keys first, then merged ones not overridden). Non-scalar keys are skipped: no
+    /// image lives under a mapping used as a key.
+    pub fn entries(&self, id: NodeId) -> Vec<(&str, NodeId, NodeId)> {
+        let entries = self.raw_entries(id);
+        let mut out: Vec<(&str, NodeId, NodeId)> = Vec::with_capacity(entries.len());
+        let mut merges = false;
+        for &(k, v) in entries {
+            match self.scalar(k) {
+                Some(s) if s.plain && s.text == "<<" => merges = true,
+                Some(s) => out.push((s.text.as_ref(), k, v)),
+                None => {}
+            }
+        }
+        if merges && self.has_merge_keys {
+            self.append_merged(entries, &mut out, 0);
+        }
+        out
+    }
+
+    fn append_merged<'s>(
+        &'s self,
+        entries: &[(NodeId, NodeId)],
+        out: &mut Vec<(&'s str, NodeId, NodeId)>,
+        depth: usize,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        for source in self.merge_sources(entries) {
+            let source_entries = self.raw_entries(source);
+            let mut nested = false;
+            for &(k, v) in source_entries {
+                match self.scalar(k) {
+                    Some(s) if s.plain && s.text == "<<" => nested = true,
+                    Some(s) if !out.iter().any(|(name, _, _)| *name == s.text) => {
+                        out.push((s.text.as_ref(), k, v));
+                    }
+                    _ => {}
+                }
+            }
+            if nested {
+                self.append_merged(source_entries, out, depth + 1);
+            }
+        }
+    }
+
+    /// Follows a path of mapping keys from `id`.
+    pub fn get_path(&self, id: NodeId, path: &[&str]) -> Option<NodeId> {
+        path.iter().try_fold(id, |at, key| self.get(at, key))
+    }
+
+    /// The string at a path of keys, if there is one.
+    pub fn str_at(&self, id: NodeId, path: &[&str]) -> Option<&str> {
+        self.get_path(id, path).and_then(|v| self.str(v))
+    }
+}
+
+/// Loads every document in `text` (normally exactly one: `split.rs` cuts streams at document
+/// markers). `first_line` is the absolute 1-based line of `text`'s first line, so positions
+/// refer to the original input.
+pub fn load<'a>(
+    text: &'a str,
+    first_line: u64,
+    limits: &Limits,
+) -> Result<Vec<Doc<'a>>, LoadError> {
+    let mut builder = Builder::new(first_line, limits);
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((event, span)) => builder.on_event(event, span)?,
+            Err(err) => {
+                let mark = err.marker();
+                return Err(LoadError {
+                    line: first_line + mark.line().saturating_sub(1) as u64,
+                    column: mark.col() as u64 + 1,
+                    message: format!("invalid YAML: {}", err.info()),
+                });
+            }
+        }
+    }
+    Ok(builder.finish())
+}
+
+enum Open {
+    Seq {
+        id: NodeId,
+        anchor: usize,
+    },
+    Map {
+        id: NodeId,
+        anchor: usize,
+        key: Option<NodeId>,
+    },
+}
+
+struct Builder<'a, 'l> {
+    limits: &'l Limits,
+    base_line: u64,
+    docs: Vec<Doc<'a>>,
+    nodes: Vec<Node<'a>>,
+    /// Expanded size of each node, aliases counted at their target's size.
+    weights: Vec<u64>,
+    stack: Vec<Open>,
+    anchors: HashMap<usize, NodeId>,
+    root: Option<NodeId>,
+    has_merge_keys: bool,
+}
+
+impl<'a, 'l> Builder<'a, 'l> {
+    fn new(base_line: u64, limits: &'l Limits) -> Self {
+        Builder {
+            limits,
+            base_line,
+            docs: Vec::new(),
+            nodes: Vec::new(),
+            weights: Vec::new(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            root: None,
+            has_merge_keys: false,
+        }
+    }
+
+    fn error(&self, span: &Span, message: String) -> LoadError {
+        LoadError {
+            line: self.base_line + span.start.line().saturating_sub(1) as u64,
+            column: span.start.col() as u64 + 1,
+            message,
+        }
+    }
+
+    fn push(&mut self, value: Value<'a>, span: &Span, weight: u64) -> Result<NodeId, LoadError> {
+        if self.nodes.len() >= self.limits.max_nodes {
+            return Err(self.error(
+                span,
+                format!(
+                    "document has more than {} nodes; it was not scanned",
+                    self.limits.max_nodes
+                ),
+            ));
+        }
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(Node {
+            value,
+            line: span.start.line().saturating_sub(1) as u32,
+            column: span.start.col() as u32 + 1,
+        });
+        self.weights.push(weight);
+        Ok(id)
+    }
+
+    fn on_event(&mut self, event: Event<'a>, span: Span) -> Result<(), LoadError> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                self.nodes = Vec::new();
+                self.weights = Vec::new();
+                self.anchors.clear();
+                self.root = None;
+                self.has_merge_keys = false;
+            }
+            Event::DocumentEnd => {
+                let doc = Doc {
+                    nodes: std::mem::take(&mut self.nodes),
+                    root: self.root.take(),
+                    base_line: self.base_line,
+                    has_merge_keys: self.has_merge_keys,
+                };
+                self.weights.clear();
+                self.docs.push(doc);
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let plain = style == ScalarStyle::Plain;
+                let kind = resolve_scalar(&text, plain, tag.as_deref());
+                if plain && text == "<<" {
+                    self.has_merge_keys = true;
+                }
+                let id = self.push(Value::Scalar(Scalar { text, kind, plain }), &span, 1)?;
+                self.complete(id, anchor, &span)?;
+            }
+            Event::Alias(anchor) => {
+                let Some(&target) = self.anchors.get(&anchor) else {
+                    return Err(self.error(
+                        &span,
+                        "alias refers to an anchor that is not complete here (a recursive alias)"
+                            .to_owned(),
+                    ));
+                };
+                let weight = self.weights.get(target as usize).copied().unwrap_or(1);
+                let id = self.push(Value::Alias(target), &span, weight)?;
+                self.complete(id, 0, &span)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.check_depth(&span)?;
+                let id = self.push(Value::Seq(Vec::new()), &span, 1)?;
+                self.stack.push(Open::Seq { id, anchor });
+            }
+            Event::MappingStart(anchor, _) => {
+                self.check_depth(&span)?;
+                let id = self.push(Value::Map(Vec::new()), &span, 1)?;
+                self.stack.push(Open::Map {
+                    id,
+                    anchor,
+                    key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (id, anchor) = match self.stack.pop() {
+                    Some(Open::Seq { id, anchor }) | Some(Open::Map { id, anchor, .. }) => {
+                        (id, anchor)
+                    }
+                    None => return Ok(()),
+                };
+                self.complete(id, anchor, &span)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn check_depth(&self, span: &Span) -> Result<(), LoadError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(self.error(
+                span,
+                format!(
+                    "document nests deeper than {} levels; it was not scanned",
+                    self.limits.max_depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A node is complete: register its anchor and attach it to its parent.
+    fn complete(&mut self, id: NodeId, anchor: usize, span: &Span) -> Result<(), LoadError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        let weight = self.weights.get(id as usize).copied().unwrap_or(1);
+        let Some(parent) = self.stack.last_mut() else {
+            self.root = Some(id);
+            return Ok(());
+        };
+        let parent_id = match parent {
+            Open::Seq { id: parent_id, .. } => {
+                if let Some(Node {
+                    value: Value::Seq(items),
+                    ..
+                }) = self.nodes.get_mut(*parent_id as usize)
+                {
+                    items.push(id);
+                }
+                *parent_id
+            }
+            Open::Map {
+                id: parent_id, key, ..
+            } => {
+                match key.take() {
+                    None => *key = Some(id),
+                    Some(k) => {
+                        if let Some(Node {
+                            value: Value::Map(entries),
+                            ..
+                        }) = self.nodes.get_mut(*parent_id as usize)
+                        {
+                            entries.push((k, id));
+                        }
+                    }
+                }
+                *parent_id
+            }
+        };
+        if let Some(w) = self.weights.get_mut(parent_id as usize) {
+            *w = w.saturating_add(weight);
+            if *w > self.limits.max_expanded_nodes {
+                return Err(self.error(
+                    span,
+                    format!(
+                        "aliases expand this document to more than {} nodes; it was not scanned",
+                        self.limits.max_expanded_nodes
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Vec<Doc<'a>> {
+        self.docs
+    }
+}
+
+/// Resolves a scalar under the YAML 1.2 core schema, plus YAML 1.1's booleans. Only plain
+/// scalars are resolved; quoted and block scalars are always strings, unless tagged.
+fn resolve_scalar(text: &str, plain: bool, tag: Option<&Tag>) -> ScalarKind {
+    if let Some(tag) = tag {
+        if tag.is_yaml_core_schema() {
+            return match tag.suffix.as_str() {
+                "null" => ScalarKind::Null,
+                "bool" => ScalarKind::Bool,
+                "int" | "float" => ScalarKind::Number,
+                _ => ScalarKind::Str,
+            };
+        }
+        // `!` and local tags: the text is what matters, as a string.
+        return ScalarKind::Str;
+    }
+    if !plain {
+        return ScalarKind::Str;
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => ScalarKind::Null,
+        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no"
+        | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" | "y" | "Y" | "n" | "N" => {
+            ScalarKind::Bool
+        }
+        _ if is_number(text) => ScalarKind::Number,
+        _ => ScalarKind::Str,
+    }
+}
+
+/// Integer and float literals of the YAML 1.2 core schema (`0x1F`, `0o17`, `-1.5e3`, `.inf`).
+fn is_number(text: &str) -> bool {
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if matches!(body, ".inf" | ".Inf" | ".INF") || matches!(text, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    if let Some(hex) = body.strip_prefix("0x") {
+        return !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit());
+    }
+    if let Some(oct) = body.strip_prefix("0o") {
+        return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
+    }
+    // [0-9]+ | [0-9]* . [0-9]* with at least one digit, then an optional exponent.
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mut digits = 0;
+    let mut dots = 0;
+    for b in mantissa.bytes() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return false,
+        }
+    }
+    if digits == 0 || dots > 1 {
+        return false;
+    }
+    match exponent {
+        None => true,
+        Some(exp) => {
+            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+            !exp.is_empty() && exp.bytes().all(|b| b.is_ascii_digit())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Doc<'_> {
+        match load(text, 1, &Limits::default()) {
+            Ok(mut docs) if docs.len() == 1 => docs.remove(0),
+            other => panic!("expected one document from {text:?}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_are_one_based_and_absolute() {
+        let text = "a: 1\nb:\n  c: \"x\"\n";
+        let mut docs = match load(text, 10, &Limits::default()) {
+            Ok(docs) => docs,
+            Err(err) => panic!("{err:?}"),
+        };
+        let doc = docs.remove(0);
+        let root = doc.root().unwrap_or(0);
+        let c = doc.get_path(root, &["b", "c"]).unwrap_or(0);
+        assert_eq!(doc.position(c), (12, 6));
+        assert_eq!(doc.str(c), Some("x"));
+    }
+
+    #[test]
+    fn scalars_keep_their_written_text() {
+        let doc = one("tag: 1.10\nother: 010\nq: '1.10'\n");
+        let root = doc.root().unwrap_or(0);
+        let tag = doc.get(root, "tag").unwrap_or(0);
+        assert_eq!(doc.text(tag), Some("1.10"));
+        assert_eq!(doc.str(tag), None, "a plain 1.10 is a number, not a string");
+        assert_eq!(doc.text(doc.get(root, "other").unwrap_or(0)), Some("010"));
+        assert_eq!(doc.str(doc.get(root, "q").unwrap_or(0)), Some("1.10"));
+    }
+
+    #[test]
+    fn scalar_kinds_follow_the_core_schema() {
+        let cases = [
+            ("~", ScalarKind::Null),
+            ("null", ScalarKind::Null),
+            ("", ScalarKind::Null),
+            ("true", ScalarKind::Bool),
+            ("off", ScalarKind::Bool),
+            ("12", ScalarKind::Number),
+            ("-1.5e3", ScalarKind::Number),
+            ("0x1F", ScalarKind::Number),
+            (".inf", ScalarKind::Number),
+            ("1.2.3", ScalarKind::Str),
+            ("nginx", ScalarKind::Str),
+            ("1e", ScalarKind::Str),
+            ("v1.0", ScalarKind::Str),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(resolve_scalar(text, true, None), kind, "{text:?}");
+        }
+        assert_eq!(resolve_scalar("12", false, None), ScalarKind::Str);
+    }
+
+    #[test]
+    fn aliases_point_at_their_anchor_without_copying() {
+        let doc = one("base: &b {image: nginx}\nuse: *b\n");
+        let root = doc.root().unwrap_or(0);
+        let used = doc.get(root, "use").unwrap_or(0);
+        assert_eq!(doc.str_at(used, &["image"]), Some("nginx"));
+        assert_eq!(doc.position(used), (2, 6));
+    }
+
+    #[test]
+    fn merge_keys_apply_with_written_keys_winning() {
+        let doc = one("base: &b {image: a, name: x}\nc:\n  <<: *b\n  name: z\n");
+        let root = doc.root().unwrap_or(0);
+        let c = doc.get(root, "c").unwrap_or(0);
+        assert_eq!(doc.str_at(c, &["image"]), Some("a"));
+        assert_eq!(doc.str_at(c, &["name"]), Some("z"));
+        let keys: Vec<&str> = doc.entries(c).iter().map(|e| e.0).collect();
+        assert_eq!(keys, ["name", "image"]);
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for pair in names.windows(2) {
+            let refs = vec![format!("*{}", pair[0]); 10].join(", ");
+            text.push_str(&format!("{}: &{} [{refs}]\n", pair[1], pair[1]));
+        }
+        let err = match load(&text, 1, &Limits::default()) {
+            Err(err) => err,
+            Ok(_) => panic!("billion laughs must be refused"),
+        };
+        assert!(err.message.contains("aliases expand"), "{}", err.message);
+    }
+
+    #[test]
+    fn recursive_alias_is_refused() {
+        let err = match load("a: &a [*a]\n", 1, &Limits::default()) {
+            Err(err) => err,
+            Ok(_) => panic!("recursive alias must be refused"),
+        };
+        assert!(err.message.contains("recursive alias"), "{}", err.message);
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused() {
+        let mut text = String::new();
+        for depth in 0..2000 {
+            text.push_str(&" ".repeat(depth));
+            text.push_str("a:\n");
+        }
+        let err = match load(&text, 1, &Limits::default()) {
+            Err(err) => err,
+            Ok(_) => panic!("nesting beyond the limit must be refused"),
+        };
+        assert!(err.message.contains("nests deeper"), "{}", err.message);
+        assert_eq!(err.line, 513);
+    }
+
+    #[test]
+    fn node_limit_is_enforced() {
+        let limits = Limits {
+            max_nodes: 10,
+            ..Limits::default()
+        };
+        let err = match load("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]", 1, &limits) {
+            Err(err) => err,
+            Ok(_) => panic!("node limit must be enforced"),
+        };
+        assert!(
+            err.message.contains("more than 10 nodes"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_absolute_positions() {
+        let err = match load("a:\n  - b\n c: 1\n", 5, &Limits::default()) {
+            Err(err) => err,
+            Ok(_) => panic!("invalid YAML must fail"),
+        };
+        assert_eq!((err.line, err.column), (7, 2));
+        assert!(err.message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn json_loads_as_yaml() {
+        let doc = one("{\"kind\":\"Pod\",\n\t\"spec\": {\"containers\": [{\"image\": \"a:1\"}]}}");
+        let root = doc.root().unwrap_or(0);
+        assert_eq!(doc.str_at(root, &["kind"]), Some("Pod"));
+        let containers = doc.get_path(root, &["spec", "containers"]).unwrap_or(0);
+        let first = doc.items(containers).first().copied().unwrap_or(0);
+        assert_eq!(doc.str_at(first, &["image"]), Some("a:1"));
+        assert_eq!(doc.position(doc.get(first, "image").unwrap_or(0)).0, 2);
+    }
+}

@@ -1,0 +1,91 @@
+//! `-o json`: the contract's schema, version 1.
+//!
+//! The field order is the contract's; `column` is added to every source next to `line`.
+//! `unresolved` lists values entries whose tag could not be determined; it is always present.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::inventory::{Finished, Source};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    images: Vec<ImageOut<'a>>,
+    unresolved: Vec<Unresolved>,
+    diagnostics: &'a [Diagnostic],
+}
+
+#[derive(Serialize)]
+struct ImageOut<'a> {
+    #[serde(rename = "ref")]
+    reference: String,
+    registry: &'a str,
+    repository: &'a str,
+    tag: Option<&'a str>,
+    digest: Option<&'a str>,
+    sources: Vec<SourceOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    file: &'a str,
+    line: u64,
+    column: u64,
+    document: u32,
+    kind: Option<&'a str>,
+    name: Option<&'a str>,
+    namespace: Option<&'a str>,
+    path: &'a str,
+    class: &'static str,
+    raw: &'a str,
+    hook: Option<&'a str>,
+}
+
+/// A values entry whose tag stays unknown. No extractor produces one yet.
+#[derive(Serialize)]
+struct Unresolved {}
+
+impl<'a> SourceOut<'a> {
+    fn new(source: &'a Source) -> Self {
+        let object = source.object.as_deref();
+        SourceOut {
+            file: &source.file,
+            line: source.line,
+            column: source.column,
+            document: source.document,
+            kind: object.map(|o| o.kind.as_str()),
+            name: object.and_then(|o| o.name.as_deref()),
+            namespace: object.and_then(|o| o.namespace.as_deref()),
+            path: &source.path,
+            class: source.class.as_str(),
+            raw: &source.raw,
+            hook: object.and_then(|o| o.hook.as_deref()),
+        }
+    }
+}
+
+/// Writes the inventory as one JSON object, pretty-printed, ending with a newline.
+pub fn write_json(out: &mut dyn Write, inventory: &Finished) -> io::Result<()> {
+    let document = Document {
+        version: 1,
+        images: inventory
+            .images
+            .iter()
+            .map(|image| ImageOut {
+                reference: image.reference.to_string(),
+                registry: image.reference.domain(),
+                repository: image.reference.path(),
+                tag: image.reference.tag(),
+                digest: image.reference.digest(),
+                sources: image.sources.iter().map(SourceOut::new).collect(),
+            })
+            .collect(),
+        unresolved: Vec::new(),
+        diagnostics: &inventory.diagnostics,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}

@@ -1,0 +1,65 @@
+//! `--why REF`: every source of one image, one per line, `file:line:col: class ...`.
+
+use std::io::{self, Write};
+
+use crate::inventory::{Finished, Image};
+use crate::reference::{RefError, Reference};
+
+/// Which images `--why` asks about. A reference with a tag or digest selects exactly that;
+/// a bare name (`nginx`, `ghcr.io/acme/ui`) selects every tag and digest of the repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhyQuery {
+    reference: Reference,
+}
+
+impl WhyQuery {
+    /// Parses the user's reference with the same normalization as the images.
+    pub fn parse(text: &str) -> Result<WhyQuery, RefError> {
+        Ok(WhyQuery {
+            reference: Reference::parse_normalized_named(text)?,
+        })
+    }
+
+    fn matches(&self, image: &Image) -> bool {
+        let (want, have) = (&self.reference, &image.reference);
+        want.domain() == have.domain()
+            && want.path() == have.path()
+            && want.tag().is_none_or(|tag| have.tag() == Some(tag))
+            && want
+                .digest()
+                .is_none_or(|digest| have.digest() == Some(digest))
+    }
+}
+
+/// Writes the sources of every matching image; returns how many images matched.
+pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) -> io::Result<usize> {
+    let mut matched = 0;
+    for image in inventory.images.iter().filter(|image| query.matches(image)) {
+        matched += 1;
+        writeln!(out, "{}", image.reference)?;
+        for source in &image.sources {
+            write!(
+                out,
+                "  {}:{}:{}: {}",
+                source.file, source.line, source.column, source.class
+            )?;
+            if let Some(object) = source.object.as_deref() {
+                write!(
+                    out,
+                    " {}/{}",
+                    object.kind,
+                    object.name.as_deref().unwrap_or("-")
+                )?;
+                if let Some(namespace) = object.namespace.as_deref() {
+                    write!(out, " -n {namespace}")?;
+                }
+            }
+            write!(out, " {} = {:?}", source.path, source.raw)?;
+            if source.is_test_hook() {
+                write!(out, " [helm test hook]")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    Ok(matched)
+}

@@ -1,0 +1,54 @@
+//! Class `crd`: image fields of custom resources, and the pod specs nested in them.
+//!
+//! A custom resource has no schema imgsift can rely on, so it is walked whole. A mapping shaped
+//! like a pod spec (a container list of mappings with `image`) is read as one, class `podspec`:
+//! Knative Services, Argo Rollouts, KServe runtimes and Trainer runtimes carry pod templates.
+//! Elsewhere, a string under an image-naming key ([`is_image_key`]) is class `crd`: Argo
+//! Workflow `container`/`script` templates, Tekton steps, Prometheus Operator `spec.image`.
+
+use super::podspec::{is_pod_spec_shaped, pod_spec};
+use super::{Class, Extractor, KeyPath, is_image_key};
+use crate::document::{NodeId, Value};
+use crate::kube::CONTAINER_LISTS;
+
+/// Walks a custom resource from its root.
+pub fn custom_resource<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    walk(ex, id, path);
+}
+
+fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    let Some(node) = doc.node(id) else {
+        return;
+    };
+    match &node.value {
+        Value::Map(_) => {
+            let pod_spec_shaped = is_pod_spec_shaped(ex, id);
+            if pod_spec_shaped {
+                pod_spec(ex, id, path);
+            }
+            for (key, _, value) in doc.entries(id) {
+                if pod_spec_shaped && (CONTAINER_LISTS.contains(&key) || key == "volumes") {
+                    // Already read as a pod spec; the containers' other fields are not
+                    // image fields of the resource.
+                    continue;
+                }
+                path.key(key);
+                if is_image_key(key) && doc.scalar(value).is_some() {
+                    ex.candidate(value, path, Class::Crd);
+                } else {
+                    walk(ex, value, path);
+                }
+                path.pop(1);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, &item) in items.iter().enumerate() {
+                path.index(i);
+                walk(ex, item, path);
+                path.pop(1);
+            }
+        }
+        Value::Scalar(_) | Value::Alias(_) => {}
+    }
+}

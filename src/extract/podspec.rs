@@ -1,0 +1,54 @@
+//! Class `podspec`: the images the kubelet pulls for a pod.
+//!
+//! Every container of the three container lists, and every image volume
+//! (`volumes[].image.reference`, Kubernetes' `ImageVolumeSource`), which the kubelet pulls
+//! like a container image. Where the pod spec is (which kinds, which path) is decided by the
+//! caller: `kube.rs` for built-in kinds, `crd.rs` for pod specs nested in custom resources.
+
+use super::{Class, Extractor, KeyPath};
+use crate::document::NodeId;
+use crate::kube::CONTAINER_LISTS;
+
+/// Reads the images of the pod spec at `spec`; `path` is the spec's own key path.
+pub fn pod_spec<'p>(ex: &mut Extractor<'_, '_>, spec: NodeId, path: &mut KeyPath<'p>) {
+    let doc = ex.doc();
+    for list in CONTAINER_LISTS {
+        let Some(containers) = doc.get(spec, list) else {
+            continue;
+        };
+        path.key(list);
+        for (i, &container) in doc.items(containers).iter().enumerate() {
+            if let Some(image) = doc.get(container, "image") {
+                path.index(i).key("image");
+                ex.candidate(image, path, Class::Podspec);
+                path.pop(2);
+            }
+        }
+        path.pop(1);
+    }
+    if let Some(volumes) = doc.get(spec, "volumes") {
+        path.key("volumes");
+        for (i, &volume) in doc.items(volumes).iter().enumerate() {
+            if let Some(reference) = doc.get_path(volume, &["image", "reference"]) {
+                path.index(i).key("image").key("reference");
+                ex.candidate(reference, path, Class::Podspec);
+                path.pop(3);
+            }
+        }
+        path.pop(1);
+    }
+}
+
+/// Whether a mapping looks like a pod spec: it has a container list holding at least one
+/// mapping with an `image`. This is how pod templates inside custom resources are found
+/// without knowing their schema.
+pub fn is_pod_spec_shaped(ex: &Extractor<'_, '_>, id: NodeId) -> bool {
+    let doc = ex.doc();
+    CONTAINER_LISTS.iter().any(|list| {
+        doc.get(id, list).is_some_and(|containers| {
+            doc.items(containers)
+                .iter()
+                .any(|&c| doc.is_map(c) && doc.get(c, "image").is_some())
+        })
+    })
+}

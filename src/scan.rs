@@ -1,0 +1,238 @@
+//! The scan pipeline: inputs -> documents -> extractors -> inventory.
+//!
+//! Each stream is cut into documents by `split.rs` in batches; the documents of a batch are
+//! parsed and extracted in parallel (rayon keeps their results in order), so one large stream
+//! uses every core. A directory's files are scanned in parallel too, each into an inventory of
+//! its own, merged afterwards. Memory is a batch plus the largest document, plus what the
+//! inventory keeps. Every problem is a diagnostic tied to a file and position; nothing stops
+//! the scan of the other documents and files.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::document::{self, Limits};
+use crate::extract::{self, ExtractOptions};
+use crate::input::{self, Input, Resolved, SourceFile};
+use crate::inventory::{Finished, Inventory};
+use crate::split::{Batch, Piece, Splitter};
+
+/// Bytes of documents handed to the thread pool at a time.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Reports progress of long walks; the binary draws it, the library only counts.
+pub trait Progress: Sync {
+    /// `total` files are about to be scanned.
+    fn start(&self, total: u64);
+    /// One more file is done.
+    fn advance(&self);
+    /// The walk is over.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: u64) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// What a scan is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// What extraction keeps.
+    pub extract: ExtractOptions,
+    /// Whether sources are recorded (needed by every output but the plain list).
+    pub keep_sources: bool,
+    /// Bounds on each document.
+    pub limits: Limits,
+}
+
+/// Scans every input and returns the finished inventory.
+pub fn scan(inputs: &[Input], options: &ScanOptions, progress: &dyn Progress) -> Finished {
+    let mut inventory = Inventory::new(options.keep_sources);
+    for input in inputs {
+        let mut diagnostics = Vec::new();
+        let resolved = input::resolve(input, &mut diagnostics);
+        for diagnostic in diagnostics {
+            inventory.diagnose(diagnostic);
+        }
+        match resolved {
+            None => {}
+            Some(Resolved::Single(file)) => scan_file(&file, options, &mut inventory),
+            Some(Resolved::Directory(files)) => {
+                progress.start(files.len() as u64);
+                let parts: Vec<Inventory> = files
+                    .par_iter()
+                    .map(|file| {
+                        let mut part = Inventory::new(options.keep_sources);
+                        scan_file(file, options, &mut part);
+                        progress.advance();
+                        part
+                    })
+                    .collect();
+                progress.finish();
+                for part in parts {
+                    inventory.merge(part);
+                }
+            }
+        }
+    }
+    inventory.finish()
+}
+
+fn scan_file(file: &SourceFile, options: &ScanOptions, inventory: &mut Inventory) {
+    match file.open() {
+        Ok(reader) => scan_stream(reader, &file.display, options, inventory),
+        Err(err) => inventory.diagnose(Diagnostic::error(
+            &file.display,
+            1,
+            1,
+            format!("cannot read this file: {}", input::describe_io_error(&err)),
+        )),
+    }
+}
+
+/// Scans one stream of YAML documents.
+pub fn scan_stream(
+    reader: impl Read,
+    file: &Arc<str>,
+    options: &ScanOptions,
+    inventory: &mut Inventory,
+) {
+    let mut splitter = Splitter::new(reader, options.limits.max_document_bytes);
+    loop {
+        let batch = match splitter.next_batch(BATCH_BYTES) {
+            Ok(Some(batch)) => batch,
+            Ok(None) => break,
+            Err(err) => {
+                inventory.diagnose(Diagnostic::error(
+                    file,
+                    1,
+                    1,
+                    format!(
+                        "reading stopped part way: {}",
+                        input::describe_io_error(&err)
+                    ),
+                ));
+                break;
+            }
+        };
+        let results: Vec<DocResult> = batch
+            .pieces
+            .par_iter()
+            .map(|piece| scan_piece(&batch, piece, file, options))
+            .collect();
+        for result in results {
+            for finding in result.findings {
+                inventory.add(finding);
+            }
+            for diagnostic in result.diagnostics {
+                inventory.diagnose(diagnostic);
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct DocResult {
+    findings: Vec<extract::Finding>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptions) -> DocResult {
+    let mut result = DocResult::default();
+    let (start, end, first_line, index) = match *piece {
+        Piece::Doc {
+            start,
+            end,
+            first_line,
+            index,
+        } => (start, end, first_line, index),
+        Piece::TooLarge { first_line, index } => {
+            result.diagnostics.push(Diagnostic::error(
+                file,
+                first_line,
+                1,
+                format!(
+                    "document {index} is larger than {} MiB; it was not scanned",
+                    options.limits.max_document_bytes >> 20
+                ),
+            ));
+            return result;
+        }
+    };
+    let bytes = batch.bytes(start, end);
+    let text = match decode(bytes, first_line) {
+        Ok(text) => text,
+        Err((line, column, message)) => {
+            result
+                .diagnostics
+                .push(Diagnostic::error(file, line, column, message));
+            return result;
+        }
+    };
+    match document::load(text, first_line, &options.limits) {
+        Ok(docs) => {
+            for doc in &docs {
+                extract::extract_document(
+                    doc,
+                    file,
+                    index,
+                    options.extract,
+                    &mut result.findings,
+                    &mut result.diagnostics,
+                );
+            }
+        }
+        Err(err) => result.diagnostics.push(Diagnostic::error(
+            file,
+            err.line,
+            err.column,
+            format!("{}; document {index} was not scanned", err.message),
+        )),
+    }
+    result
+}
+
+/// Checks that a document is text: UTF-8 without NUL bytes. On failure, the position of the
+/// first bad byte and a sentence.
+fn decode(bytes: &[u8], first_line: u64) -> Result<&str, (u64, u64, String)> {
+    let position = |offset: usize| {
+        let before = bytes.get(..offset).unwrap_or(bytes);
+        let line = first_line + memchr::memchr_iter(b'\n', before).count() as u64;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(before.get(line_start..).unwrap_or(&[]))
+            .chars()
+            .count() as u64
+            + 1;
+        (line, column)
+    };
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err((
+            first_line,
+            1,
+            "the file is UTF-16; imgsift reads UTF-8 (convert it with iconv)".to_owned(),
+        ));
+    }
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        let (line, column) = position(offset);
+        return Err((
+            line,
+            column,
+            "NUL byte: this is binary data, not YAML; the document was not scanned".to_owned(),
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|err| {
+        let (line, column) = position(err.valid_up_to());
+        (
+            line,
+            column,
+            "invalid UTF-8: YAML must be UTF-8 text; the document was not scanned".to_owned(),
+        )
+    })
+}
