@@ -373,6 +373,9 @@ struct Builder<'a, 'l> {
     nodes: Vec<Node<'a>>,
     /// Expanded size of each node, aliases counted at their target's size.
     weights: Vec<u64>,
+    /// Expanded height of each node: aliases to deep nodes placed deep add up, and walks
+    /// recurse by height, so it is bounded like nesting.
+    heights: Vec<u32>,
     stack: Vec<Open>,
     anchors: HashMap<usize, NodeId>,
     root: Option<NodeId>,
@@ -387,6 +390,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             docs: Vec::new(),
             nodes: Vec::new(),
             weights: Vec::new(),
+            heights: Vec::new(),
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
@@ -402,7 +406,13 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
     }
 
-    fn push(&mut self, value: Value<'a>, span: &Span, weight: u64) -> Result<NodeId, LoadError> {
+    fn push(
+        &mut self,
+        value: Value<'a>,
+        span: &Span,
+        weight: u64,
+        height: u32,
+    ) -> Result<NodeId, LoadError> {
         if self.nodes.len() >= self.limits.max_nodes {
             return Err(self.error(
                 span,
@@ -419,6 +429,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             column: span.start.col() as u32 + 1,
         });
         self.weights.push(weight);
+        self.heights.push(height);
         Ok(id)
     }
 
@@ -428,6 +439,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             Event::DocumentStart(_) => {
                 self.nodes = Vec::new();
                 self.weights = Vec::new();
+                self.heights = Vec::new();
                 self.anchors.clear();
                 self.root = None;
                 self.has_merge_keys = false;
@@ -440,6 +452,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                     has_merge_keys: self.has_merge_keys,
                 };
                 self.weights.clear();
+                self.heights.clear();
                 self.docs.push(doc);
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -448,7 +461,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 if plain && text == "<<" {
                     self.has_merge_keys = true;
                 }
-                let id = self.push(Value::Scalar(Scalar { text, kind, plain }), &span, 1)?;
+                let id = self.push(Value::Scalar(Scalar { text, kind, plain }), &span, 1, 1)?;
                 self.complete(id, anchor, &span)?;
             }
             Event::Alias(anchor) => {
@@ -460,17 +473,18 @@ impl<'a, 'l> Builder<'a, 'l> {
                     ));
                 };
                 let weight = self.weights.get(target as usize).copied().unwrap_or(1);
-                let id = self.push(Value::Alias(target), &span, weight)?;
+                let height = self.heights.get(target as usize).copied().unwrap_or(1);
+                let id = self.push(Value::Alias(target), &span, weight, height)?;
                 self.complete(id, 0, &span)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.check_depth(&span)?;
-                let id = self.push(Value::Seq(Vec::new()), &span, 1)?;
+                let id = self.push(Value::Seq(Vec::new()), &span, 1, 1)?;
                 self.stack.push(Open::Seq { id, anchor });
             }
             Event::MappingStart(anchor, _) => {
                 self.check_depth(&span)?;
-                let id = self.push(Value::Map(Vec::new()), &span, 1)?;
+                let id = self.push(Value::Map(Vec::new()), &span, 1, 1)?;
                 self.stack.push(Open::Map {
                     id,
                     anchor,
@@ -509,6 +523,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             self.anchors.insert(anchor, id);
         }
         let weight = self.weights.get(id as usize).copied().unwrap_or(1);
+        let height = self.heights.get(id as usize).copied().unwrap_or(1);
         let Some(parent) = self.stack.last_mut() else {
             self.root = Some(id);
             return Ok(());
@@ -542,6 +557,18 @@ impl<'a, 'l> Builder<'a, 'l> {
                 *parent_id
             }
         };
+        if let Some(h) = self.heights.get_mut(parent_id as usize) {
+            *h = (*h).max(height.saturating_add(1));
+            if *h as usize > self.limits.max_depth {
+                return Err(self.error(
+                    span,
+                    format!(
+                        "aliases nest this document deeper than {} levels; it was not scanned",
+                        self.limits.max_depth
+                    ),
+                ));
+            }
+        }
         if let Some(w) = self.weights.get_mut(parent_id as usize) {
             *w = w.saturating_add(weight);
             if *w > self.limits.max_expanded_nodes {
@@ -745,6 +772,31 @@ mod tests {
         };
         assert!(err.message.contains("nests deeper"), "{}", err.message);
         assert_eq!(err.line, 513);
+    }
+
+    #[test]
+    fn aliases_compounding_depth_are_refused() {
+        // Each anchor is 300 levels deep and holds an alias to the previous one, so the
+        // expanded height grows by 300 per anchor while raw nesting stays at 300.
+        let mut text = String::new();
+        for i in 0..4 {
+            text.push_str(&format!("a{i}: &a{i} "));
+            text.push_str(&"[".repeat(150));
+            if i > 0 {
+                text.push_str(&format!("*a{}", i - 1));
+            }
+            text.push_str(&"]".repeat(150));
+            text.push('\n');
+        }
+        let limits = Limits {
+            max_depth: 400,
+            ..Limits::default()
+        };
+        let err = match load(&text, 1, &limits) {
+            Err(err) => err,
+            Ok(_) => panic!("compounded alias depth must be refused"),
+        };
+        assert!(err.message.contains("aliases nest"), "{}", err.message);
     }
 
     #[test]

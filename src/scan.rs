@@ -170,9 +170,12 @@ fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptio
     let text = match decode(bytes, first_line) {
         Ok(text) => text,
         Err((line, column, message)) => {
-            result
-                .diagnostics
-                .push(Diagnostic::error(file, line, column, message));
+            result.diagnostics.push(Diagnostic::error(
+                file,
+                line,
+                column,
+                format!("{message}; document {index} was not scanned"),
+            ));
             return result;
         }
     };
@@ -224,7 +227,7 @@ fn decode(bytes: &[u8], first_line: u64) -> Result<&str, (u64, u64, String)> {
         return Err((
             line,
             column,
-            "NUL byte: this is binary data, not YAML; the document was not scanned".to_owned(),
+            "NUL byte: this is binary data, not YAML".to_owned(),
         ));
     }
     std::str::from_utf8(bytes).map_err(|err| {
@@ -232,7 +235,7 @@ fn decode(bytes: &[u8], first_line: u64) -> Result<&str, (u64, u64, String)> {
         (
             line,
             column,
-            "invalid UTF-8: YAML must be UTF-8 text; the document was not scanned".to_owned(),
+            "invalid UTF-8: YAML must be UTF-8 text".to_owned(),
         )
     })
 }

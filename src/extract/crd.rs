@@ -34,8 +34,10 @@ fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
                     continue;
                 }
                 path.key(key);
-                if is_image_key(key) && doc.scalar(value).is_some() {
+                if key == "image" && doc.scalar(value).is_some() {
                     ex.candidate(value, path, Class::Crd);
+                } else if is_image_key(key) && doc.scalar(value).is_some() {
+                    ex.candidate_by_name(value, path, Class::Crd);
                 } else {
                     walk(ex, value, path);
                 }

@@ -225,13 +225,24 @@ impl<'e, 'a> Extractor<'e, 'a> {
 
     /// Offers the string at `node` as an image of `class`; see the module documentation.
     pub fn candidate(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class) {
+        self.offer(node, path, class, !class.is_inferred());
+    }
+
+    /// Like [`Extractor::candidate`], but a string the grammar rejects is passed over in
+    /// silence: for keys that only suggest an image by their name (`thumbnailImage` may hold
+    /// a URL), a warning would be noise.
+    pub fn candidate_by_name(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class) {
+        self.offer(node, path, class, false);
+    }
+
+    fn offer(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class, warn: bool) {
         if self.options.strict && !class.is_strict() {
             return;
         }
         let doc = self.doc;
         let (line, column) = doc.position(node);
         let Some(text) = doc.str(node) else {
-            if !class.is_inferred() && !doc.is_null(node) {
+            if warn && !doc.is_null(node) {
                 self.warn(
                     line,
                     column,
@@ -275,7 +286,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
                 raw: text.to_owned(),
             }),
             Err(err) => {
-                if !class.is_inferred() {
+                if warn {
                     self.warn(
                         line,
                         column,

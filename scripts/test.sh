@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every check CI runs, in the order a failure is cheapest to see: formatting, lints, tests.
+# Installs what the tests need first, so a clean machine gets the same result as a dev one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# Toolchain components used below.
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    log "installing $component"
+    rustup component add "$component"
+  fi
+done
+
+# Snapshot tests compare against the reviewed snapshots in tests/snapshots and never
+# write new ones here: a missing or changed snapshot is a failure.
+export INSTA_UPDATE=no
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "cargo clippy -D warnings"
+cargo clippy --locked --all-targets -- -D warnings
+
+log "cargo test"
+cargo test --locked --all-targets
+
+log "all checks passed"

@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests: run the real binary from the repository root.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root, where `testdata/` lives; tests run the binary from there so paths
+/// in output are the short relative ones a user would type.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What a run printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+impl Run {
+    /// Stdout lines.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// Stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        match serde_json::from_str(&self.stdout) {
+            Ok(value) => value,
+            Err(err) => panic!("stdout is not JSON ({err}):\n{}", self.stdout),
+        }
+    }
+}
+
+/// A command for the binary, run in `dir`.
+pub fn command_in(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_imgsift"));
+    command.args(args).current_dir(dir);
+    command
+}
+
+/// Runs imgsift from the repository root with no standard input (a closed, empty one).
+pub fn imgsift(args: &[&str]) -> Run {
+    imgsift_in(&root(), args)
+}
+
+/// Runs imgsift in `dir` with an empty standard input.
+pub fn imgsift_in(dir: &Path, args: &[&str]) -> Run {
+    match command_in(dir, args).stdin(Stdio::null()).output() {
+        Ok(output) => output.into(),
+        Err(err) => panic!("cannot run imgsift: {err}"),
+    }
+}
+
+/// Runs imgsift from the repository root with `input` piped to standard input.
+pub fn imgsift_stdin(args: &[&str], input: &[u8]) -> Run {
+    let mut child = match command_in(&root(), args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(err) => panic!("cannot run imgsift: {err}"),
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A write error means the binary stopped reading early; its output tells why.
+        let _ = stdin.write_all(input);
+    }
+    match child.wait_with_output() {
+        Ok(output) => output.into(),
+        Err(err) => panic!("imgsift did not finish: {err}"),
+    }
+}
+
+/// Reads a file of the repository.
+pub fn read(path: &str) -> String {
+    match std::fs::read_to_string(root().join(path)) {
+        Ok(text) => text,
+        Err(err) => panic!("cannot read {path}: {err}"),
+    }
+}
