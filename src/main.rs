@@ -61,7 +61,8 @@ impl Progress for TerminalProgress {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stderr = io::stderr().lock();
+    // Not locked for the whole run: the progress bar's thread writes to stderr too.
+    let mut stderr = io::stderr();
     let config = match Config::from_cli(cli, io::stdin().is_terminal()) {
         Ok(config) => config,
         Err(err) => {

@@ -146,13 +146,14 @@ struct DocResult {
 
 fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptions) -> DocResult {
     let mut result = DocResult::default();
-    let (start, end, first_line, index) = match *piece {
+    let (start, end, first_line, index, bom) = match *piece {
         Piece::Doc {
             start,
             end,
             first_line,
             index,
-        } => (start, end, first_line, index),
+            bom,
+        } => (start, end, first_line, index, bom),
         Piece::TooLarge { first_line, index } => {
             result.diagnostics.push(Diagnostic::error(
                 file,
@@ -179,6 +180,13 @@ fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptio
             return result;
         }
     };
+    let cleaned;
+    let text = if bom {
+        cleaned = strip_line_start_boms(text);
+        cleaned.as_str()
+    } else {
+        text
+    };
     match document::load(text, first_line, &options.limits) {
         Ok(docs) => {
             for doc in &docs {
@@ -200,6 +208,16 @@ fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptio
         )),
     }
     result
+}
+
+/// Drops byte order marks at line starts. A mark is invisible and has no width, so columns
+/// computed without it are the ones an editor shows.
+fn strip_line_start_boms(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        out.push_str(line.strip_prefix('\u{feff}').unwrap_or(line));
+    }
+    out
 }
 
 /// Checks that a document is text: UTF-8 without NUL bytes. On failure, the position of the

@@ -16,6 +16,9 @@ use std::io::{self, Read};
 /// Bytes read from the input at a time.
 const BLOCK: usize = 1 << 20;
 
+/// The UTF-8 byte order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One document found in a stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
@@ -29,6 +32,9 @@ pub enum Piece {
         first_line: u64,
         /// 1-based position among the stream's documents that have content.
         index: u32,
+        /// Some line of the document starts with a UTF-8 byte order mark (files joined
+        /// with `cat` keep theirs); the parser refuses one inside a document.
+        bom: bool,
     },
     /// A document that was larger than the limit and was skipped.
     TooLarge {
@@ -123,6 +129,8 @@ pub struct Splitter<R> {
     line: u64,
     /// Whether the current document has content so far.
     has_content: bool,
+    /// Whether a line of the current document starts with a byte order mark.
+    has_bom: bool,
     /// The current document went over the limit and is being skipped.
     skipping: bool,
     /// The line being scanned was too long to keep and its start was dropped.
@@ -146,6 +154,7 @@ impl<R: Read> Splitter<R> {
             doc_line: 1,
             line: 1,
             has_content: false,
+            has_bom: false,
             skipping: false,
             in_long_line: false,
             count: 0,
@@ -203,7 +212,7 @@ impl<R: Read> Splitter<R> {
         if !self.started && self.buf.len() >= 3 {
             self.started = true;
             // A UTF-8 byte order mark is not content; dropping it keeps columns right.
-            if self.buf.starts_with(b"\xEF\xBB\xBF") {
+            if self.buf.starts_with(BOM) {
                 self.buf.drain(..3);
             }
         }
@@ -237,14 +246,24 @@ impl<R: Read> Splitter<R> {
                 self.in_long_line = false;
                 LineKind::Content
             } else {
-                classify(&self.buf[self.scan..line_end])
+                let line = &self.buf[self.scan..line_end];
+                match line.strip_prefix(BOM) {
+                    Some(rest) => {
+                        self.has_bom = true;
+                        classify(rest)
+                    }
+                    None => classify(line),
+                }
             };
             match kind {
                 LineKind::Start | LineKind::StartWithContent => {
+                    let bom = self.has_bom;
                     self.finish_document(self.scan);
                     self.doc_start = self.scan;
                     self.doc_line = self.line;
                     self.has_content = kind == LineKind::StartWithContent;
+                    // The marker line itself may have carried the mark.
+                    self.has_bom = bom && self.buf[self.scan..].starts_with(BOM);
                 }
                 LineKind::End => {
                     self.finish_document(next);
@@ -289,9 +308,11 @@ impl<R: Read> Splitter<R> {
                 end,
                 first_line: self.doc_line,
                 index: self.count,
+                bom: self.has_bom,
             });
         }
         self.has_content = false;
+        self.has_bom = false;
     }
 }
 
@@ -317,6 +338,7 @@ mod tests {
                         end,
                         first_line,
                         index,
+                        ..
                     } => out.push((
                         first_line,
                         index,
@@ -374,6 +396,24 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].2, "a: 1\r\n");
         assert_eq!(docs[1].0, 2);
+    }
+
+    #[test]
+    fn byte_order_marks_inside_a_stream_are_flagged() {
+        let mut splitter = Splitter::new(
+            "a: 1\n---\n\u{feff}b: 2\n\u{feff}---\nc: 3\n".as_bytes(),
+            1 << 20,
+        );
+        let batch = match splitter.next_batch(1 << 20) {
+            Ok(Some(batch)) => batch,
+            other => panic!("{other:?}"),
+        };
+        let flags: Vec<bool> = batch
+            .pieces
+            .iter()
+            .map(|p| matches!(p, Piece::Doc { bom: true, .. }))
+            .collect();
+        assert_eq!(flags, [false, true, true]);
     }
 
     #[test]

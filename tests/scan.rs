@@ -593,3 +593,82 @@ fn a_closed_output_pipe_ends_the_run_quietly() {
         "no error is printed for a closed pipe"
     );
 }
+
+#[test]
+fn directives_tagged_markers_nested_lists_and_byte_order_marks_inside_a_stream_are_read() {
+    let run = imgsift(&["scan", "-o", "json", "testdata/scan/stream-edges.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let json = run.json();
+    assert_eq!(
+        refs(&json),
+        [
+            "docker.io/library/1.10:latest",
+            "example.com/bom-mid:1",
+            "example.com/commented:1.0",
+            "example.com/directive:1",
+            "example.com/nested-list:1",
+        ]
+    );
+    let nested = &sources(&json, "example.com/nested-list:1")[0];
+    assert_eq!(
+        nested["path"],
+        "items[0].items[0].spec.template.spec.containers[0].image"
+    );
+    assert_eq!(
+        nested["kind"], "Deployment",
+        "extensions/v1beta1 is a built-in group"
+    );
+    let bom = &sources(&json, "example.com/bom-mid:1")[0];
+    assert_eq!(
+        (bom["line"].as_u64(), bom["column"].as_u64()),
+        (Some(11), Some(38))
+    );
+    let tagged = &sources(&json, "docker.io/library/1.10:latest")[0];
+    assert_eq!(
+        tagged["raw"], "1.10",
+        "!!str keeps 1.10 a string, as written"
+    );
+}
+
+#[test]
+fn progress_is_drawn_on_a_terminal_and_the_run_finishes() {
+    // `script` (util-linux) runs imgsift on a pseudo-terminal; `timeout` turns a hang into a
+    // failure instead of a stuck test.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let walk = dir.path().join("walk");
+    std::fs::create_dir(&walk).unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..300 {
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}}}\nspec: {{containers: [{{name: c, image: \"example.com/tty/{i}:1\"}}]}}\n"
+        );
+        std::fs::write(walk.join(format!("{i}.yaml")), text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let typescript = dir.path().join("typescript");
+    let inner = format!(
+        "{} scan {} > /dev/null",
+        env!("CARGO_BIN_EXE_imgsift"),
+        walk.display()
+    );
+    let status = std::process::Command::new("timeout")
+        .arg("60")
+        .arg("script")
+        .arg("-qec")
+        .arg(&inner)
+        .arg(&typescript)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run script(1): {e}"));
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "imgsift on a terminal must finish and succeed"
+    );
+    let shown =
+        String::from_utf8_lossy(&std::fs::read(&typescript).unwrap_or_default()).into_owned();
+    assert!(
+        shown.contains("scanning") && shown.contains("/300 files"),
+        "{shown}"
+    );
+}

@@ -143,6 +143,7 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
                     end,
                     first_line,
                     index,
+                    ..
                 } = *piece
                 else {
                     panic!("{file}: no corpus document is too large");
