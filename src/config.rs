@@ -78,6 +78,7 @@ impl Config {
                         extract: ExtractOptions {
                             strict: args.input.strict,
                             skip_test_hooks: args.input.skip_test_hooks,
+                            limits: Default::default(),
                         },
                         keep_sources: output.needs_sources(),
                         limits: Default::default(),

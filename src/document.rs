@@ -72,6 +72,8 @@ pub struct Scalar<'a> {
     pub kind: ScalarKind,
     /// Whether it was written plain (no quotes, not a block scalar).
     pub plain: bool,
+    /// Whether it is a literal block scalar (`|`): its lines are the source's lines.
+    pub literal: bool,
 }
 
 /// What a node holds.
@@ -457,11 +459,18 @@ impl<'a, 'l> Builder<'a, 'l> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain;
+                let literal = style == ScalarStyle::Literal;
                 let kind = resolve_scalar(&text, plain, tag.as_deref());
                 if plain && text == "<<" {
                     self.has_merge_keys = true;
                 }
-                let id = self.push(Value::Scalar(Scalar { text, kind, plain }), &span, 1, 1)?;
+                let scalar = Scalar {
+                    text,
+                    kind,
+                    plain,
+                    literal,
+                };
+                let id = self.push(Value::Scalar(scalar), &span, 1, 1)?;
                 self.complete(id, anchor, &span)?;
             }
             Event::Alias(anchor) => {

@@ -4,7 +4,8 @@
 //! `<(helm template .)`). A directory is walked: hidden entries are skipped, symbolic links to
 //! directories are not followed, only regular files ending `.yaml`, `.yml` or `.json` are read,
 //! and the `templates/` folder of a Helm chart (a directory holding `Chart.yaml`) is left out,
-//! because templates are not YAML until Helm renders them. The walk is sorted by file name, so
+//! because templates are not YAML until Helm renders them. Packaged subcharts (`.tgz` in a
+//! chart's `charts/` folder) are read too, by `archive.rs`. The walk is sorted by file name, so
 //! the list does not depend on the order the file system returns entries.
 
 use std::fs::File;
@@ -32,6 +33,8 @@ pub struct SourceFile {
     pub display: Arc<str>,
     /// Where to read it from; `None` for standard input.
     pub path: Option<PathBuf>,
+    /// Whether it is a packaged chart (`.tgz`) rather than YAML.
+    pub archive: bool,
 }
 
 impl SourceFile {
@@ -65,6 +68,23 @@ fn has_yaml_extension(path: &Path) -> bool {
     })
 }
 
+fn is_archive_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".tgz") || n.ends_with(".tar.gz"))
+}
+
+/// A packaged subchart: an archive in the `charts/` folder of a chart.
+fn is_subchart_archive(path: &Path) -> bool {
+    is_archive_name(path)
+        && path.parent().is_some_and(|charts| {
+            charts.file_name().is_some_and(|n| n == "charts")
+                && charts
+                    .parent()
+                    .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+        })
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
@@ -78,6 +98,7 @@ pub fn resolve(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Option<Resol
             return Some(Resolved::Single(SourceFile {
                 display: Arc::from("-"),
                 path: None,
+                archive: false,
             }));
         }
         Input::Path(path) => path,
@@ -89,6 +110,7 @@ pub fn resolve(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Option<Resol
         Ok(_) => Some(Resolved::Single(SourceFile {
             display: display(path),
             path: Some(path.clone()),
+            archive: is_archive_name(path),
         })),
         Err(err) => {
             diagnostics.push(Diagnostic::error(
@@ -157,7 +179,8 @@ fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
             }
         };
         let path = entry.path();
-        if entry.file_type().is_dir() || !has_yaml_extension(path) {
+        let archive = is_subchart_archive(path);
+        if entry.file_type().is_dir() || !(has_yaml_extension(path) || archive) {
             continue;
         }
         if entry.file_type().is_symlink() {
@@ -197,6 +220,7 @@ fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
         files.push(SourceFile {
             display: display(path),
             path: Some(path.to_path_buf()),
+            archive,
         });
     }
     files

@@ -173,6 +173,15 @@ pub fn pod_spec_path(group: &str, kind: &str) -> Option<&'static [&'static str]>
         .map(|&(_, _, path)| path)
 }
 
+/// Whether a kind can never be a source: a Secret's data is not configuration a controller
+/// pulls images from, and a CRD's schema only describes fields (with example images in prose).
+pub fn never_holds_images(group: &str, kind: &str) -> bool {
+    matches!(
+        (group, kind),
+        ("", "Secret") | ("apiextensions.k8s.io", "CustomResourceDefinition")
+    )
+}
+
 /// The three container lists of a pod spec, in the order the kubelet starts them.
 pub const CONTAINER_LISTS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 

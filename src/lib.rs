@@ -4,6 +4,7 @@
 //! extractors (`extract/`, with `kube.rs` and `reference.rs`) -> inventory (`inventory.rs`) ->
 //! emitters (`emit/`). `scan.rs` drives it; [`run`] is the one entry point the binary calls.
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod diag;

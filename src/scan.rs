@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::archive;
 use crate::diag::Diagnostic;
 use crate::document::{self, Limits};
 use crate::extract::{self, ExtractOptions};
@@ -87,6 +88,7 @@ pub fn scan(inputs: &[Input], options: &ScanOptions, progress: &dyn Progress) ->
 
 fn scan_file(file: &SourceFile, options: &ScanOptions, inventory: &mut Inventory) {
     match file.open() {
+        Ok(reader) if file.archive => scan_archive(reader, &file.display, options, inventory),
         Ok(reader) => scan_stream(reader, &file.display, options, inventory),
         Err(err) => inventory.diagnose(Diagnostic::error(
             &file.display,
@@ -94,6 +96,27 @@ fn scan_file(file: &SourceFile, options: &ScanOptions, inventory: &mut Inventory
             1,
             format!("cannot read this file: {}", input::describe_io_error(&err)),
         )),
+    }
+}
+
+/// Scans the chart files inside a packaged chart.
+fn scan_archive(
+    reader: impl Read,
+    file: &Arc<str>,
+    options: &ScanOptions,
+    inventory: &mut Inventory,
+) {
+    let problems = archive::members(
+        reader,
+        file,
+        options.limits.max_document_bytes,
+        &mut |member| {
+            let display: Arc<str> = Arc::from(member.display.as_str());
+            scan_stream(member.bytes.as_slice(), &display, options, inventory);
+        },
+    );
+    for (at, problem) in problems {
+        inventory.diagnose(Diagnostic::error(&at, 1, 1, problem));
     }
 }
 

@@ -3,11 +3,15 @@
 //! A custom resource has no schema imgsift can rely on, so it is walked whole. A mapping shaped
 //! like a pod spec (a container list of mappings with `image`) is read as one, class `podspec`:
 //! Knative Services, Argo Rollouts, KServe runtimes and Trainer runtimes carry pod templates.
-//! Elsewhere, a string under an image-naming key ([`is_image_key`]) is class `crd`: Argo
+//! Elsewhere, a string under an image-naming key ([`key_names_image`]) is class `crd`: Argo
 //! Workflow `container`/`script` templates, Tekton steps, Prometheus Operator `spec.image`.
+//! A mapping with an `image` is container-like, so its env and arguments are read too, and
+//! `metadata.annotations` anywhere in the resource are read as annotations.
 
+use super::annotation::annotations_map;
+use super::container::container;
 use super::podspec::{is_pod_spec_shaped, pod_spec};
-use super::{Class, Extractor, KeyPath, is_image_key};
+use super::{Class, Extractor, KeyPath, key_names_image};
 use crate::document::{NodeId, Value};
 use crate::kube::CONTAINER_LISTS;
 
@@ -27,16 +31,26 @@ fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
             if pod_spec_shaped {
                 pod_spec(ex, id, path);
             }
+            let container_like = !pod_spec_shaped && doc.get(id, "image").is_some();
+            if container_like {
+                container(ex, id, path);
+            }
+            let in_metadata = path.last_key() == Some("metadata");
             for (key, _, value) in doc.entries(id) {
                 if pod_spec_shaped && (CONTAINER_LISTS.contains(&key) || key == "volumes") {
                     // Already read as a pod spec; the containers' other fields are not
                     // image fields of the resource.
                     continue;
                 }
+                if container_like && matches!(key, "env" | "command" | "args") {
+                    continue;
+                }
                 path.key(key);
-                if key == "image" && doc.scalar(value).is_some() {
+                if in_metadata && key == "annotations" {
+                    annotations_map(ex, value, path);
+                } else if key == "image" && doc.scalar(value).is_some() {
                     ex.candidate(value, path, Class::Crd);
-                } else if is_image_key(key) && doc.scalar(value).is_some() {
+                } else if key_names_image(key) && doc.scalar(value).is_some() {
                     ex.candidate_by_name(value, path, Class::Crd);
                 } else {
                     walk(ex, value, path);

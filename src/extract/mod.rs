@@ -4,12 +4,21 @@
 //! them and owns the one rule every class shares: when a string found somewhere counts as an
 //! image ([`Extractor::candidate`]): never a template placeholder or an empty string, only
 //! qualified references for classes that guess (`configmap`, `env`, `arg`, `annotation`), and
-//! only what the reference grammar accepts. A structural class (`podspec`, `crd`) that meets a
-//! string the grammar rejects says so in a warning; a guessing class stays silent, since most
-//! of what it looks at was never meant to be an image.
+//! only what the reference grammar accepts. A structural class (`podspec`, `crd`, `chart`) that
+//! meets an `image` string the grammar rejects says so in a warning; a guessing class stays
+//! silent, since most of what it looks at was never meant to be an image.
+//!
+//! Documents can hold documents: a ConfigMap value holding JSON, a Chart.yaml annotation holding
+//! a YAML list. Those are parsed on their own and walked by an [`Extractor`] whose [`Origin`]
+//! maps their positions back into the file and whose key path continues the outer one.
 
+mod annotation;
+mod chart;
+mod configmap;
+mod container;
 mod crd;
 mod podspec;
+mod shapes;
 
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -17,7 +26,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
-use crate::document::{Doc, NodeId};
+use crate::document::{Doc, Limits, NodeId, Scalar};
 use crate::kube::{self, Object};
 use crate::reference::Reference;
 
@@ -97,7 +106,7 @@ pub struct Finding {
     pub path: String,
     /// Source class.
     pub class: Class,
-    /// The text as written.
+    /// The text as written (for references composed from parts, the composed text).
     pub raw: String,
 }
 
@@ -108,11 +117,15 @@ pub struct ExtractOptions {
     pub strict: bool,
     /// Drop objects that are Helm test hooks.
     pub skip_test_hooks: bool,
+    /// Bounds for documents found inside documents.
+    pub limits: Limits,
 }
 
-/// A key path being walked: `spec.template.spec.containers[0].image`.
+/// A key path being walked: `spec.template.spec.containers[0].image`. A path inside a nested
+/// document starts with the outer path, kept as text.
 #[derive(Debug, Clone, Default)]
 pub struct KeyPath<'s> {
+    prefix: String,
     segments: Vec<Segment<'s>>,
 }
 
@@ -123,6 +136,14 @@ enum Segment<'s> {
 }
 
 impl<'s> KeyPath<'s> {
+    /// A path that continues `prefix` (the rendered path of the string holding a document).
+    pub fn under(prefix: String) -> Self {
+        KeyPath {
+            prefix,
+            segments: Vec::new(),
+        }
+    }
+
     /// Appends a mapping key.
     pub fn key(&mut self, key: &'s str) -> &mut Self {
         self.segments.push(Segment::Key(key));
@@ -141,14 +162,22 @@ impl<'s> KeyPath<'s> {
         self.segments.truncate(keep);
     }
 
-    /// Number of segments.
+    /// Number of segments (the prefix not counted).
     pub fn len(&self) -> usize {
         self.segments.len()
     }
 
-    /// Whether the path is empty.
+    /// Whether the path has no segments and no prefix.
     pub fn is_empty(&self) -> bool {
-        self.segments.is_empty()
+        self.segments.is_empty() && self.prefix.is_empty()
+    }
+
+    /// The last key, if the path ends with one.
+    pub fn last_key(&self) -> Option<&'s str> {
+        match self.segments.last() {
+            Some(Segment::Key(key)) => Some(key),
+            _ => None,
+        }
     }
 }
 
@@ -157,11 +186,13 @@ impl fmt::Display for KeyPath<'_> {
     /// annotation such as `sidecar.istio.io/proxyImage`) is written `["..."]` so the path
     /// stays unambiguous.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, segment) in self.segments.iter().enumerate() {
+        f.write_str(&self.prefix)?;
+        let mut first = self.prefix.is_empty();
+        for segment in &self.segments {
             match *segment {
                 Segment::Index(index) => write!(f, "[{index}]")?,
                 Segment::Key(key) if is_plain_key(key) => {
-                    if i > 0 {
+                    if !first {
                         f.write_char('.')?;
                     }
                     f.write_str(key)?;
@@ -173,6 +204,7 @@ impl fmt::Display for KeyPath<'_> {
                     f.write_char(']')?;
                 }
             }
+            first = false;
         }
         Ok(())
     }
@@ -185,25 +217,148 @@ fn is_plain_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-/// Whether a key names an image in a custom resource: `image`, or a `*Image`, `*_image` or
-/// `*-image` key. `images` (plural) and `imagePullPolicy` do not.
-pub fn is_image_key(key: &str) -> bool {
-    key == "image"
-        || key == "Image"
-        || (key.len() > "Image".len() && key.ends_with("Image"))
-        || (key.len() > "_image".len() && (key.ends_with("_image") || key.ends_with("-image")))
+/// The words of a name, upper-cased: split at anything not alphanumeric and where a lower-case
+/// letter or digit meets an upper-case one (`proxyImage` -> PROXY, IMAGE;
+/// `TENSORBOARD_IMAGE` -> TENSORBOARD, IMAGE; `queue-sidecar-image` -> QUEUE, SIDECAR, IMAGE).
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_uppercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Whether a key names an image: its last word is IMAGE (`image`, `proxyImage`,
+/// `queue-sidecar-image`, `TENSORBOARD_IMAGE`). `images`, `imagePullPolicy`, `imageTag` do not.
+pub fn key_names_image(key: &str) -> bool {
+    words(key).last().is_some_and(|w| w.ends_with("IMAGE"))
+}
+
+/// Words that make a name about a part of an image, or about pulling it, rather than an image:
+/// `IMAGE_PULL_POLICY`, `IMAGE_REGISTRY=gcr.io/acme`, `--image-repository`, `IMAGE_TAG`.
+const NOT_AN_IMAGE_WORDS: &[&str] = &[
+    "PULL",
+    "POLICY",
+    "SECRET",
+    "SECRETS",
+    "REGISTRY",
+    "REGISTRIES",
+    "REPO",
+    "REPOS",
+    "REPOSITORY",
+    "PREFIX",
+    "SUFFIX",
+    "TAG",
+    "TAGS",
+    "VERSION",
+    "DIGEST",
+    "NAMESPACE",
+    "ORG",
+    "HUB",
+    "PATH",
+    "DIR",
+    "FILE",
+    "URL",
+    "SIZE",
+    "FORMAT",
+    "TYPE",
+    "ID",
+    "HASH",
+    "CHECKSUM",
+];
+
+/// Whether a name (env var, flag, annotation key) is about an image: one of its words is IMAGE
+/// and none says it is only a part of one (see [`NOT_AN_IMAGE_WORDS`]).
+pub fn name_mentions_image(name: &str) -> bool {
+    let words = words(name);
+    words.iter().any(|w| w.ends_with("IMAGE"))
+        && !words
+            .iter()
+            .any(|w| NOT_AN_IMAGE_WORDS.contains(&w.as_str()))
 }
 
 /// Whether a string is a template placeholder rather than a value: Helm/Go templates
-/// (`{{ .ProxyImage }}`), shell and Kubernetes variable references (`${IMAGE}`, `$(IMAGE)`).
+/// (`{{ .ProxyImage }}`), shell and Kubernetes variable references (`${IMAGE}`, `$(IMAGE)`,
+/// `$IMAGE`).
 pub fn is_placeholder(text: &str) -> bool {
-    text.contains("{{") || text.contains("}}") || text.contains("${") || text.contains("$(")
+    if text.contains("{{") || text.contains("}}") {
+        return true;
+    }
+    let bytes = text.as_bytes();
+    bytes.windows(2).any(|pair| {
+        pair[0] == b'$'
+            && (pair[1] == b'{'
+                || pair[1] == b'('
+                || pair[1] == b'_'
+                || pair[1].is_ascii_alphabetic())
+    })
 }
 
 /// Whether a guessed string is qualified enough to be an image: it has a `/`, a tag or a
 /// digest. A bare word (`nginx`, `true`, `Always`) is never taken for an image by a guess.
 pub fn is_qualified(text: &str) -> bool {
     text.contains(['/', ':', '@'])
+}
+
+/// Maps positions of a nested document onto the file.
+///
+/// A document read from a literal block scalar (`key: |`) keeps its lines: its line `l`, column
+/// `c` is the file's line `line + l - 1`, column `c + indent`. A document read from any other
+/// scalar (quoted, folded, plain) has its lines folded or escaped, so every position inside it
+/// is reported at the scalar's own position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    line: u64,
+    column: u64,
+    indent: u64,
+    exact: bool,
+}
+
+impl Origin {
+    /// The identity: positions are already file positions.
+    pub const FILE: Origin = Origin {
+        line: 1,
+        column: 1,
+        indent: 0,
+        exact: true,
+    };
+
+    /// Maps a position of the nested document.
+    pub fn map(&self, line: u64, column: u64) -> (u64, u64) {
+        if self.exact {
+            (self.line + line.saturating_sub(1), column + self.indent)
+        } else {
+            (self.line, self.column)
+        }
+    }
+
+    /// The origin of a document held in `scalar` written at `(line, column)` of the document
+    /// this origin maps.
+    pub fn nested(&self, scalar: &Scalar<'_>, line: u64, column: u64) -> Origin {
+        let (line, column) = self.map(line, column);
+        Origin {
+            line,
+            column,
+            indent: column.saturating_sub(1),
+            exact: self.exact && scalar.literal,
+        }
+    }
 }
 
 /// Per-document extraction state.
@@ -213,9 +368,15 @@ pub struct Extractor<'e, 'a> {
     document: u32,
     options: ExtractOptions,
     object: Option<Arc<Object>>,
+    origin: Origin,
+    /// How many documents deep this one is held (0 for the file's own documents).
+    depth: u8,
     findings: &'e mut Vec<Finding>,
     diagnostics: &'e mut Vec<Diagnostic>,
 }
+
+/// How deep documents inside strings are followed (a template in a config in a ConfigMap is 2).
+const MAX_NESTING: u8 = 3;
 
 impl<'e, 'a> Extractor<'e, 'a> {
     /// The document being read.
@@ -223,34 +384,52 @@ impl<'e, 'a> Extractor<'e, 'a> {
         self.doc
     }
 
+    /// The file position of a node.
+    pub fn position(&self, node: NodeId) -> (u64, u64) {
+        let (line, column) = self.doc.position(node);
+        self.origin.map(line, column)
+    }
+
     /// Offers the string at `node` as an image of `class`; see the module documentation.
     pub fn candidate(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class) {
-        self.offer(node, path, class, !class.is_inferred());
+        self.offer_node(node, path, class, !class.is_inferred());
     }
 
     /// Like [`Extractor::candidate`], but a string the grammar rejects is passed over in
     /// silence: for keys that only suggest an image by their name (`thumbnailImage` may hold
     /// a URL), a warning would be noise.
     pub fn candidate_by_name(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class) {
-        self.offer(node, path, class, false);
+        self.offer_node(node, path, class, false);
     }
 
-    fn offer(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class, warn: bool) {
+    fn offer_node(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class, warn: bool) {
+        let doc = self.doc;
+        let (line, column) = self.position(node);
+        match doc.str(node) {
+            Some(text) => self.offer(text, (line, column), path, class, warn),
+            None => {
+                if warn && !doc.is_null(node) {
+                    self.warn(
+                        line,
+                        column,
+                        format!("{path} is not a string, so it is not an image reference"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Offers a reference that is not one scalar (composed from parts, or cut out of a text),
+    /// reported at `at` (a file position).
+    pub fn candidate_text(&mut self, text: &str, at: (u64, u64), path: &KeyPath<'_>, class: Class) {
+        self.offer(text, at, path, class, !class.is_inferred());
+    }
+
+    fn offer(&mut self, text: &str, at: (u64, u64), path: &KeyPath<'_>, class: Class, warn: bool) {
         if self.options.strict && !class.is_strict() {
             return;
         }
-        let doc = self.doc;
-        let (line, column) = doc.position(node);
-        let Some(text) = doc.str(node) else {
-            if warn && !doc.is_null(node) {
-                self.warn(
-                    line,
-                    column,
-                    format!("{path} is not a string, so it is not an image reference"),
-                );
-            }
-            return;
-        };
+        let (line, column) = at;
         let text = if class.is_inferred() {
             text.trim()
         } else {
@@ -264,13 +443,15 @@ impl<'e, 'a> Extractor<'e, 'a> {
         }
         if !class.is_inferred() && text.trim() != text {
             // The API server refuses such an object, so nothing would be pulled.
-            self.warn(
-                line,
-                column,
-                format!(
-                    "{path}: {text:?} has leading or trailing white space, which Kubernetes refuses"
-                ),
-            );
+            if warn {
+                self.warn(
+                    line,
+                    column,
+                    format!(
+                        "{path}: {text:?} has leading or trailing white space, which Kubernetes refuses"
+                    ),
+                );
+            }
             return;
         }
         match Reference::parse_normalized(text) {
@@ -301,6 +482,48 @@ impl<'e, 'a> Extractor<'e, 'a> {
         self.diagnostics
             .push(Diagnostic::warning(self.file, line, column, message));
     }
+
+    /// Parses the string at `node` as YAML (JSON included) and hands each document that has
+    /// structure to `walk`, with positions and key paths continuing this document's. Returns
+    /// whether the text parsed as YAML. Strings that do not parse are left to the caller.
+    pub fn nested<F>(&mut self, node: NodeId, path: &KeyPath<'_>, mut walk: F) -> bool
+    where
+        F: for<'n, 'm> FnMut(&mut Extractor<'n, 'm>, NodeId, &mut KeyPath<'n>),
+    {
+        if self.depth >= MAX_NESTING {
+            return false;
+        }
+        let doc = self.doc;
+        let Some(scalar) = doc.scalar(node) else {
+            return false;
+        };
+        let (line, column) = doc.position(node);
+        let origin = self.origin.nested(scalar, line, column);
+        let Ok(docs) = crate::document::load(&scalar.text, 1, &self.options.limits) else {
+            return false;
+        };
+        let prefix = path.to_string();
+        for inner in &docs {
+            let Some(root) = inner.root() else { continue };
+            if !inner.is_map(root) && !inner.is_seq(root) {
+                continue;
+            }
+            let mut child = Extractor {
+                doc: inner,
+                file: self.file,
+                document: self.document,
+                options: self.options,
+                object: self.object.clone(),
+                origin,
+                depth: self.depth + 1,
+                findings: &mut *self.findings,
+                diagnostics: &mut *self.diagnostics,
+            };
+            let mut inner_path = KeyPath::under(prefix.clone());
+            walk(&mut child, root, &mut inner_path);
+        }
+        true
+    }
 }
 
 /// Extracts every image of one document into `findings`, with problems in `diagnostics`.
@@ -321,15 +544,19 @@ pub fn extract_document(
         document,
         options,
         object: None,
+        origin: Origin::FILE,
+        depth: 0,
         findings,
         diagnostics,
     };
+    let mut path = KeyPath::default();
     if let Some(object) = kube::object(doc, root) {
-        let mut path = KeyPath::default();
         extract_object(&mut extractor, root, object, &mut path);
+    } else if chart::is_chart_metadata(doc, root) {
+        chart::chart_yaml(&mut extractor, root, &mut path);
     }
-    // A mapping without apiVersion and kind is a Helm values file; its shapes are read by
-    // the values extractor, which is not part of this build yet.
+    // Any other mapping is a Helm values file; its shapes are read by the values extractor,
+    // which is not part of this build yet.
 }
 
 fn extract_object<'e>(
@@ -360,23 +587,53 @@ fn extract_object<'e>(
     let kind = object.kind.clone();
     let previous = ex.object.replace(Arc::new(object));
     if kube::is_builtin(&group, &kind) {
-        // Built-in kinds hold images only in their pod spec; Secrets and CRD schemas never do.
-        if let Some(spec_path) = kube::pod_spec_path(&group, &kind) {
-            let depth = path.len();
-            let mut at = Some(id);
-            for key in spec_path {
-                path.key(key);
-                at = at.and_then(|node| doc.get(node, key));
-            }
-            if let Some(spec) = at {
-                podspec::pod_spec(ex, spec, path);
-            }
-            path.pop(path.len() - depth);
-        }
+        builtin_object(ex, id, &group, &kind, path);
     } else {
         crd::custom_resource(ex, id, path);
     }
     ex.object = previous;
+}
+
+/// Built-in kinds hold images in their pod spec (and its template's annotations), in
+/// ConfigMap data, and in annotations; Secrets and CRD schemas never hold any.
+fn builtin_object<'e>(
+    ex: &mut Extractor<'e, '_>,
+    id: NodeId,
+    group: &str,
+    kind: &str,
+    path: &mut KeyPath<'e>,
+) {
+    if kube::never_holds_images(group, kind) {
+        return;
+    }
+    let doc = ex.doc();
+    annotation::object_annotations(ex, id, path);
+    if group.is_empty() && kind == "ConfigMap" {
+        configmap::config_map(ex, id, path);
+        return;
+    }
+    let Some(spec_path) = kube::pod_spec_path(group, kind) else {
+        return;
+    };
+    let depth = path.len();
+    // The pod template's own metadata sits beside its spec.
+    let template_path = &spec_path[..spec_path.len() - 1];
+    if !template_path.is_empty() {
+        if let Some(template) = doc.get_path(id, template_path) {
+            for key in template_path {
+                path.key(key);
+            }
+            annotation::object_annotations(ex, template, path);
+            path.pop(path.len() - depth);
+        }
+    }
+    if let Some(spec) = doc.get_path(id, spec_path) {
+        for key in spec_path {
+            path.key(key);
+        }
+        podspec::pod_spec(ex, spec, path);
+        path.pop(path.len() - depth);
+    }
 }
 
 #[cfg(test)]
@@ -399,25 +656,82 @@ mod tests {
     }
 
     #[test]
-    fn image_keys_are_recognised_by_name() {
+    fn nested_key_paths_continue_their_prefix() {
+        let mut path = KeyPath::under(r#"data["katib-config.yaml"]"#.to_owned());
+        path.key("runtime").index(0).key("image");
+        assert_eq!(
+            path.to_string(),
+            r#"data["katib-config.yaml"].runtime[0].image"#
+        );
+        let mut path = KeyPath::under("data.values".to_owned());
+        path.key("global");
+        assert_eq!(path.to_string(), "data.values.global");
+    }
+
+    #[test]
+    fn names_are_split_into_words() {
+        assert_eq!(words("proxyImage"), ["PROXY", "IMAGE"]);
+        assert_eq!(words("TENSORBOARD_IMAGE"), ["TENSORBOARD", "IMAGE"]);
+        assert_eq!(words("queue-sidecar-image"), ["QUEUE", "SIDECAR", "IMAGE"]);
+        assert_eq!(
+            words("--acme-http01-solver-image"),
+            ["ACME", "HTTP01", "SOLVER", "IMAGE"]
+        );
+        assert_eq!(
+            words("sidecar.istio.io/proxyImage"),
+            ["SIDECAR", "ISTIO", "IO", "PROXY", "IMAGE"]
+        );
+    }
+
+    #[test]
+    fn keys_naming_an_image_end_with_the_word_image() {
         for key in [
             "image",
             "Image",
             "proxyImage",
             "queue_image",
             "queue-sidecar-image",
+            "TENSORBOARD_IMAGE",
+            "defaultJobImage",
+            "OCIImage",
         ] {
-            assert!(is_image_key(key), "{key}");
+            assert!(key_names_image(key), "{key}");
         }
         for key in [
             "images",
             "imagePullPolicy",
             "imagePullSecrets",
-            "_image",
             "Images",
             "imageTag",
+            "imageRegistry",
+            "damage",
         ] {
-            assert!(!is_image_key(key), "{key}");
+            assert!(!key_names_image(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn names_that_mention_an_image_exclude_its_parts() {
+        for name in [
+            "V2_DRIVER_IMAGE",
+            "RELATED_IMAGE_OPERATOR",
+            "executor-image",
+            "acme-http01-solver-image",
+            "sidecar.istio.io/proxyImage",
+            "IMAGE",
+        ] {
+            assert!(name_mentions_image(name), "{name}");
+        }
+        for name in [
+            "IMAGE_PULL_POLICY",
+            "IMAGE_REGISTRY",
+            "IMAGE_REPO",
+            "image-pull-policy",
+            "IMAGE_TAG",
+            "checksum/image-config",
+            "PIPELINE_ROOT",
+        ] {
+            assert!(!name_mentions_image(name), "{name}");
         }
     }
 
@@ -427,11 +741,14 @@ mod tests {
             "{{ .ProxyImage }}",
             "$(IMAGE)",
             "${IMAGE}",
+            "$VOLUME_VIEWER_IMAGE",
             "repo/x:{{.Tag}}",
+            "$(params.builderImage)",
         ] {
             assert!(is_placeholder(text), "{text}");
         }
         assert!(!is_placeholder("nginx:1.25"));
+        assert!(!is_placeholder("cost$5"));
     }
 
     #[test]
@@ -440,5 +757,27 @@ mod tests {
         assert!(is_qualified("x:1"));
         assert!(is_qualified("x@sha256:abc"));
         assert!(!is_qualified("nginx"));
+    }
+
+    #[test]
+    fn origins_map_literal_blocks_line_for_line_and_others_to_the_scalar() {
+        let literal = Scalar {
+            text: "".into(),
+            kind: crate::document::ScalarKind::Str,
+            plain: false,
+            literal: true,
+        };
+        let quoted = Scalar {
+            literal: false,
+            ..literal.clone()
+        };
+        let origin = Origin::FILE.nested(&literal, 10, 5);
+        assert_eq!(origin.map(1, 1), (10, 5));
+        assert_eq!(origin.map(3, 7), (12, 11));
+        let inner = origin.nested(&literal, 2, 3);
+        assert_eq!(inner.map(2, 1), (12, 7));
+        let folded = Origin::FILE.nested(&quoted, 10, 5);
+        assert_eq!(folded.map(3, 7), (10, 5));
+        assert_eq!(origin.nested(&quoted, 2, 3).map(5, 5), (11, 7));
     }
 }

@@ -2,27 +2,31 @@
 //!
 //! Every container of the three container lists, and every image volume
 //! (`volumes[].image.reference`, Kubernetes' `ImageVolumeSource`), which the kubelet pulls
-//! like a container image. Where the pod spec is (which kinds, which path) is decided by the
+//! like a container image. Each container's env and arguments are handed to `container.rs`. Where the pod spec is (which kinds, which path) is decided by the
 //! caller: `kube.rs` for built-in kinds, `crd.rs` for pod specs nested in custom resources.
 
+use super::container::container;
 use super::{Class, Extractor, KeyPath};
 use crate::document::NodeId;
 use crate::kube::CONTAINER_LISTS;
 
 /// Reads the images of the pod spec at `spec`; `path` is the spec's own key path.
-pub fn pod_spec<'p>(ex: &mut Extractor<'_, '_>, spec: NodeId, path: &mut KeyPath<'p>) {
+pub fn pod_spec<'e>(ex: &mut Extractor<'e, '_>, spec: NodeId, path: &mut KeyPath<'e>) {
     let doc = ex.doc();
     for list in CONTAINER_LISTS {
         let Some(containers) = doc.get(spec, list) else {
             continue;
         };
         path.key(list);
-        for (i, &container) in doc.items(containers).iter().enumerate() {
-            if let Some(image) = doc.get(container, "image") {
-                path.index(i).key("image");
+        for (i, &item) in doc.items(containers).iter().enumerate() {
+            path.index(i);
+            if let Some(image) = doc.get(item, "image") {
+                path.key("image");
                 ex.candidate(image, path, Class::Podspec);
-                path.pop(2);
+                path.pop(1);
             }
+            container(ex, item, path);
+            path.pop(1);
         }
         path.pop(1);
     }

@@ -1,0 +1,60 @@
+//! Class `chart`: the images a Helm chart declares in its Chart.yaml annotations.
+//!
+//! Three annotations list images: Artifact Hub's `artifacthub.io/images`, HIP-0015's
+//! `helm.sh/images`, and Bitnami's `images`. Each holds a string that is a YAML list of
+//! `{name, image}` entries (a list of reference strings is accepted too). A Chart.yaml is
+//! recognised by its content, not its file name: `apiVersion` `v1` or `v2`, a `name` and a
+//! `version`, and no `kind`.
+
+use super::{Class, Extractor, KeyPath};
+use crate::document::NodeId;
+
+const IMAGE_ANNOTATIONS: [&str; 3] = ["artifacthub.io/images", "helm.sh/images", "images"];
+
+/// Whether the document at `root` is a chart's metadata (Chart.yaml).
+pub fn is_chart_metadata(doc: &crate::document::Doc<'_>, root: NodeId) -> bool {
+    doc.is_map(root)
+        && doc.get(root, "kind").is_none()
+        && matches!(doc.str_at(root, &["apiVersion"]), Some("v1" | "v2"))
+        && doc.str_at(root, &["name"]).is_some()
+        && doc.get(root, "version").is_some()
+}
+
+/// Reads the image annotations of a Chart.yaml.
+pub fn chart_yaml<'e>(ex: &mut Extractor<'e, '_>, root: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    let Some(annotations) = doc.get(root, "annotations") else {
+        return;
+    };
+    path.key("annotations");
+    for name in IMAGE_ANNOTATIONS {
+        let Some(value) = doc.get(annotations, name) else {
+            continue;
+        };
+        path.key(name);
+        if doc.is_seq(value) {
+            image_list(ex, value, path);
+        } else {
+            ex.nested(value, path, |inner, list, inner_path| {
+                image_list(inner, list, inner_path);
+            });
+        }
+        path.pop(1);
+    }
+    path.pop(1);
+}
+
+fn image_list<'e>(ex: &mut Extractor<'e, '_>, list: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    for (i, &entry) in doc.items(list).iter().enumerate() {
+        path.index(i);
+        if doc.scalar(entry).is_some() {
+            ex.candidate(entry, path, Class::Chart);
+        } else if let Some(image) = doc.get(entry, "image") {
+            path.key("image");
+            ex.candidate(image, path, Class::Chart);
+            path.pop(1);
+        }
+        path.pop(1);
+    }
+}

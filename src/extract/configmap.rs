@@ -1,0 +1,205 @@
+//! Class `configmap`: images that controllers read from ConfigMaps.
+//!
+//! Istio injects its sidecar from `istio-sidecar-injector`; Knative's queue-proxy, KServe's
+//! agents and storage initializer, Katib's collectors and Argo's executor are all configured in
+//! ConfigMaps, so `grep image:` never sees them. Three ways an image sits in `data`:
+//!
+//! 1. a key naming an image with a reference as its value (`queue-sidecar-image`,
+//!    `TENSORBOARD_IMAGE`, `cacheImage`);
+//! 2. YAML or JSON held in a value, walked with the values shapes of `shapes.rs` (Istio's
+//!    `global.hub` + `proxy.image` + `global.tag`, KServe's `image` + `defaultImageVersion`,
+//!    Katib's `katib-config.yaml`, Jupyter's spawner config, job templates), following
+//!    documents held in strings of those documents too (Istio's injection templates);
+//! 3. a Go template that is YAML-like but does not parse (Istio's injection templates):
+//!    its `image:` lines with a literal value are read line by line.
+//!
+//! `_example` keys are documentation by Knative's and KServe's convention and never read.
+//! Everything found is a guess from names, so only qualified references count.
+
+use super::shapes::{self, Composed, Sink};
+use super::{Class, Extractor, KeyPath, key_names_image};
+use crate::document::NodeId;
+
+/// Reads a ConfigMap's `data`.
+pub fn config_map<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    let Some(data) = doc.get(id, "data").filter(|&d| doc.is_map(d)) else {
+        return;
+    };
+    path.key("data");
+    for (key, _, value) in doc.entries(data) {
+        if key.starts_with("_example") {
+            continue;
+        }
+        let Some(text) = doc.text(value) else {
+            continue;
+        };
+        path.key(key);
+        if key_names_image(key) && !text.trim().contains('\n') {
+            ex.candidate(value, path, Class::Configmap);
+        } else if mentions_image(text) {
+            embedded(ex, value, path);
+        }
+        path.pop(1);
+    }
+    path.pop(1);
+}
+
+/// Whether a text could hold an image at all: every shape has a key or value naming one.
+fn mentions_image(text: &str) -> bool {
+    text.as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"image"))
+}
+
+/// A string that may hold a document: parsed as YAML and walked, or scanned as a template.
+fn embedded(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) {
+    let parsed = ex.nested(node, path, |inner, root, inner_path| {
+        shapes::walk(inner, root, inner_path, &mut ConfigMapSink);
+    });
+    if !parsed {
+        template_lines(ex, node, path);
+    }
+}
+
+struct ConfigMapSink;
+
+impl Sink for ConfigMapSink {
+    fn composed(&mut self, ex: &mut Extractor<'_, '_>, found: Composed, path: &KeyPath<'_>) {
+        // A controller uses the value as written: an untagged one is pulled as `latest`.
+        let at = ex.position(found.node);
+        ex.candidate_text(&found.text, at, path, Class::Configmap);
+    }
+
+    fn text(&mut self, ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) {
+        if ex.doc().text(node).is_some_and(mentions_image) {
+            embedded(ex, node, path);
+        }
+    }
+}
+
+/// Reads `image: value` lines of a YAML-like template that does not parse as YAML (a Go
+/// template: `{{- if ... }}` lines break the YAML structure, values hold `{{ .Values.x }}`).
+/// Only lines whose key names an image and whose value is literal count; the text must look
+/// like YAML (its first line that is not a comment or a template action is `key:` or `- `),
+/// so a script that mentions `image:` in a docstring is not read.
+fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) {
+    let doc = ex.doc();
+    let Some(scalar) = doc.scalar(node) else {
+        return;
+    };
+    let text: &str = &scalar.text;
+    if !text.contains("{{") || !looks_like_yaml(text) {
+        return;
+    }
+    let (line, column) = doc.position(node);
+    let origin = ex.origin.nested(scalar, line, column);
+    for (index, raw_line) in text.lines().enumerate() {
+        let Some((key, value, value_column)) = image_line(raw_line) else {
+            continue;
+        };
+        if !key_names_image(key) {
+            continue;
+        }
+        let at = origin.map(index as u64 + 1, value_column as u64);
+        ex.candidate_text(value, at, path, Class::Configmap);
+    }
+}
+
+fn is_template_action(line: &str) -> bool {
+    line.starts_with("{{") && line.ends_with("}}")
+}
+
+fn looks_like_yaml(text: &str) -> bool {
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !is_template_action(l));
+    let Some(first) = first else {
+        return false;
+    };
+    if first.starts_with("- ") {
+        return true;
+    }
+    match first.split_once(':') {
+        Some((key, rest)) => {
+            let key = key.trim_matches(['"', '\'']);
+            (rest.is_empty() || rest.starts_with(' '))
+                && !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+        }
+        None => false,
+    }
+}
+
+/// Splits `  - image: "ref" # comment` into the key, the literal value and the value's
+/// 1-based column in the line.
+fn image_line(line: &str) -> Option<(&str, &str, usize)> {
+    let trimmed = line.trim_start();
+    let mut offset = line.len() - trimmed.len();
+    let body = match trimmed.strip_prefix("- ") {
+        Some(rest) => {
+            let rest_trimmed = rest.trim_start();
+            offset += trimmed.len() - rest_trimmed.len();
+            rest_trimmed
+        }
+        None => trimmed,
+    };
+    let (key, rest) = body.split_once(':')?;
+    if !rest.starts_with(' ') {
+        return None;
+    }
+    let key = key.trim().trim_matches(['"', '\'']);
+    let value_start = rest.len() - rest.trim_start().len();
+    let mut value = rest.trim();
+    if let Some(i) = value.find(" #") {
+        value = value[..i].trim_end();
+    }
+    let column_in_body = key.len() + 1 + value_start;
+    let quoted = value.len() >= 2
+        && ((value.starts_with('"') && value.ends_with('"'))
+            || (value.starts_with('\'') && value.ends_with('\'')));
+    let (value, quote) = if quoted {
+        (&value[1..value.len() - 1], 1)
+    } else {
+        (value, 0)
+    };
+    if value.is_empty() || value.contains(char::is_whitespace) {
+        return None;
+    }
+    let column = line[..offset].chars().count()
+        + body[..column_in_body.min(body.len())].chars().count()
+        + quote
+        + 1;
+    Some((key, value, column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_lines_give_key_literal_value_and_column() {
+        assert_eq!(
+            image_line("      image: busybox:1.28"),
+            Some(("image", "busybox:1.28", 14))
+        );
+        assert_eq!(
+            image_line("    - image: \"quay.io/x:1\" # pinned"),
+            Some(("image", "quay.io/x:1", 15))
+        );
+        assert_eq!(image_line("image:"), None);
+        assert_eq!(image_line("image: {{ .Values.x }}"), None);
+        assert_eq!(image_line("url: http://x"), Some(("url", "http://x", 6)));
+    }
+
+    #[test]
+    fn only_yaml_like_templates_are_scanned() {
+        assert!(looks_like_yaml("{{- $x := 1 }}\nmetadata:\n  a: b\n"));
+        assert!(looks_like_yaml("# c\n- name: x\n"));
+        assert!(!looks_like_yaml("import json\nimage: x\n"));
+        assert!(!looks_like_yaml("def main():\n  pass\n"));
+    }
+}
