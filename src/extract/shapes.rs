@@ -33,6 +33,9 @@ pub struct Composed {
     pub node: NodeId,
     /// Whether no tag and no digest was found anywhere.
     pub untagged: bool,
+    /// What a chart appends to its default tag (Jenkins' `tagLabel`: `jdk21`), for when the
+    /// tag is taken from the chart's `appVersion`.
+    pub default_tag_suffix: Option<String>,
 }
 
 /// Receives what the walk finds.
@@ -255,6 +258,7 @@ fn plain(ex: &Extractor<'_, '_>, node: NodeId) -> Composed {
         untagged: !has_tag_or_digest(&text),
         text,
         node,
+        default_tag_suffix: None,
     }
 }
 
@@ -281,6 +285,7 @@ fn istio(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId, scope: Scope) -> Op
         untagged: tag.is_none(),
         text,
         node: image,
+        default_tag_suffix: None,
     })
 }
 
@@ -295,6 +300,7 @@ fn kserve(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Option<Composed
         text: format!("{name}:{version}"),
         node: image,
         untagged: false,
+        default_tag_suffix: None,
     })
 }
 
@@ -333,11 +339,8 @@ fn image_map(ex: &Extractor<'_, '_>, map: NodeId, scope: Scope) -> Option<Compos
         return None;
     };
     let mut tag = text_of(ex, part(ex, map, "tag").or(scope.tag_default)).map(str::to_owned);
-    if let (Some(t), Some(label)) = (&mut tag, text_of(ex, part(ex, map, "tagLabel"))) {
-        // Jenkins appends its label (`jdk21`) to the tag.
-        t.push('-');
-        t.push_str(label);
-    }
+    // Jenkins: `tag` overrides the whole tag; `tagLabel` only suffixes the appVersion default.
+    let default_tag_suffix = text_of(ex, part(ex, map, "tagLabel")).map(|l| format!("-{l}"));
     let digest = text_of(ex, part(ex, map, "digest"))
         .map(str::to_owned)
         .or_else(|| text_of(ex, part(ex, map, "sha")).map(|sha| format!("sha256:{sha}")))
@@ -366,6 +369,7 @@ fn image_map(ex: &Extractor<'_, '_>, map: NodeId, scope: Scope) -> Option<Compos
         untagged: !has_tag_or_digest(&text),
         text,
         node,
+        default_tag_suffix,
     })
 }
 

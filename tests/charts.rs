@@ -1,0 +1,124 @@
+//! Helm chart folders and packaged charts: Chart.yaml image annotations, subcharts, templates.
+
+mod common;
+
+use common::imgsift;
+use serde_json::Value;
+
+fn sources(json: &Value) -> Vec<(String, String, String, u64)> {
+    let mut out = Vec::new();
+    for image in json["images"].as_array().into_iter().flatten() {
+        for source in image["sources"].as_array().into_iter().flatten() {
+            out.push((
+                image["ref"].as_str().unwrap_or_default().to_owned(),
+                source["file"].as_str().unwrap_or_default().to_owned(),
+                source["path"].as_str().unwrap_or_default().to_owned(),
+                source["line"].as_u64().unwrap_or_default(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn chart_annotations_are_read_from_the_chart_and_its_packaged_subcharts_at_any_depth() {
+    let run = imgsift(&["scan", "-o", "json", "testdata/charts/umbrella"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr, "",
+        "templates/ of the chart and of the archives are not read"
+    );
+    let archive = "testdata/charts/umbrella/charts/cache-0.3.0.tgz";
+    assert_eq!(
+        sources(&run.json()),
+        [
+            (
+                "docker.io/bitnami/redis:7.2.4-debian-12-r9".to_owned(),
+                format!("{archive}!/cache/Chart.yaml"),
+                "annotations.images[0].image".to_owned(),
+                7
+            ),
+            (
+                "ghcr.io/acme/umbrella-api:2.4.0".to_owned(),
+                "testdata/charts/umbrella/Chart.yaml".to_owned(),
+                "annotations[\"artifacthub.io/images\"][0].image".to_owned(),
+                8
+            ),
+            (
+                "quay.io/acme/metrics-exporter:0.9.1".to_owned(),
+                format!("{archive}!/cache/charts/metrics-0.1.0.tgz!/metrics/Chart.yaml"),
+                "annotations[\"helm.sh/images\"][0].image".to_owned(),
+                7
+            ),
+        ]
+    );
+    let json = run.json();
+    let classes: Vec<&str> = json["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|i| i["sources"].as_array().into_iter().flatten())
+        .filter_map(|s| s["class"].as_str())
+        .collect();
+    assert_eq!(classes, ["chart", "chart", "chart"]);
+}
+
+#[test]
+fn a_packaged_chart_named_on_the_command_line_is_read() {
+    let run = imgsift(&["scan", "testdata/charts/umbrella/charts/cache-0.3.0.tgz"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.lines(),
+        [
+            "docker.io/bitnami/redis:7.2.4-debian-12-r9",
+            "quay.io/acme/metrics-exporter:0.9.1"
+        ]
+    );
+}
+
+#[test]
+fn a_corrupt_archive_is_a_diagnostic_and_other_inputs_are_still_read() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = dir.path().join("broken-1.0.0.tgz");
+    std::fs::write(&bad, b"this is not gzip").unwrap_or_else(|e| panic!("{e}"));
+    let bad = bad.to_string_lossy().into_owned();
+    let run = imgsift(&["scan", &bad, "testdata/charts/umbrella/Chart.yaml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.lines(), ["ghcr.io/acme/umbrella-api:2.4.0"]);
+    assert!(
+        run.stderr
+            .starts_with(&format!("{bad}:1:1: error: not a readable chart archive")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn chart_metadata_is_recognised_by_content_whatever_the_file_name() {
+    let run = imgsift(&[
+        "scan",
+        "testdata/corpus/charts-values/jenkins-Chart.yaml",
+        "testdata/corpus/charts-values/redis-Chart.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.lines(),
+        [
+            "docker.io/bitnami/kubectl:1.33.4-debian-12-r0",
+            "docker.io/bitnami/os-shell:12-debian-12-r51",
+            "docker.io/bitnami/redis-exporter:1.76.0-debian-12-r0",
+            "docker.io/bitnami/redis-sentinel:8.2.1-debian-12-r0",
+            "docker.io/bitnami/redis:8.2.1-debian-12-r0",
+            "docker.io/jenkins/inbound-agent:3385.vf1123fb_515da_-1",
+            "docker.io/jenkins/jenkins:2.568.2-jdk21",
+            "docker.io/kiwigrid/k8s-sidecar:2.10.1",
+        ]
+    );
+}
+
+#[test]
+fn strict_leaves_chart_annotations_out() {
+    let run = imgsift(&["scan", "--strict", "testdata/charts/umbrella"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "");
+}
