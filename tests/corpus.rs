@@ -119,7 +119,7 @@ fn kubeflow_images_outside_pod_specs_come_from_their_configmap_env_or_argument()
     expect(
         "docker.io/library/busybox:1.28",
         "configmap",
-        "data.config.templates.grpc-simple",
+        "data.config.templates.grpc-simple.spec.initContainers[0].image",
         202665,
     );
     expect(

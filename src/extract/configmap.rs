@@ -82,7 +82,9 @@ impl Sink for ConfigMapSink {
 /// template: `{{- if ... }}` lines break the YAML structure, values hold `{{ .Values.x }}`).
 /// Only lines whose key names an image and whose value is literal count; the text must look
 /// like YAML (its first line that is not a comment or a template action is `key:` or `- `),
-/// so a script that mentions `image:` in a docstring is not read.
+/// so a script that mentions `image:` in a docstring is not read. The key path inside the
+/// template is followed from indentation, as YAML would nest it; block scalars (`|`, `>`) are
+/// text and skipped.
 fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) {
     let doc = ex.doc();
     let Some(scalar) = doc.scalar(node) else {
@@ -94,15 +96,171 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
     }
     let (line, column) = doc.position(node);
     let origin = ex.origin.nested(scalar, line, column);
+    for found in template_images(text) {
+        let mut inner = KeyPath::under(path.to_string());
+        for frame in &found.frames {
+            match *frame {
+                Frame::Key(key) => inner.key(key),
+                Frame::Item(i) => inner.index(i),
+            };
+        }
+        inner.key(found.key);
+        let at = origin.map(found.line as u64 + 1, found.column as u64);
+        ex.candidate_text(found.value, at, &inner, Class::Configmap);
+    }
+}
+
+/// An `image:` line of a template with a literal value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TemplateImage<'t> {
+    /// 0-based line in the template.
+    line: usize,
+    /// Keys and items leading to the line's key.
+    frames: Vec<Frame<'t>>,
+    key: &'t str,
+    value: &'t str,
+    /// 1-based column of the value in its line.
+    column: usize,
+}
+
+fn template_images(text: &str) -> Vec<TemplateImage<'_>> {
+    let mut found = Vec::new();
+    let mut nesting = Nesting::default();
+    let mut block: Option<usize> = None;
     for (index, raw_line) in text.lines().enumerate() {
-        let Some((key, value, value_column)) = image_line(raw_line) else {
-            continue;
-        };
-        if !key_names_image(key) {
+        let content = raw_line.trim_start();
+        let indent = raw_line.len() - content.len();
+        if content.is_empty() || content.starts_with('#') || is_template_action(content.trim_end())
+        {
             continue;
         }
-        let at = origin.map(index as u64 + 1, value_column as u64);
-        ex.candidate_text(value, at, path, Class::Configmap);
+        if let Some(block_indent) = block {
+            if indent > block_indent {
+                continue;
+            }
+            block = None;
+        }
+        let Some(line_key) = nesting.line(indent, content) else {
+            continue;
+        };
+        if line_key.opens_block {
+            block = Some(line_key.indent);
+        }
+        if !line_key.leaf || !key_names_image(line_key.key) {
+            continue;
+        }
+        if let Some((_, value, column)) = image_line(raw_line) {
+            found.push(TemplateImage {
+                line: index,
+                frames: nesting.frames.iter().map(|open| open.segment).collect(),
+                key: line_key.key,
+                value,
+                column,
+            });
+        }
+    }
+    found
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame<'t> {
+    Key(&'t str),
+    Item(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Open<'t> {
+    indent: usize,
+    segment: Frame<'t>,
+    /// Items seen so far in the sequence under this key.
+    items: usize,
+}
+
+/// The key path of a line, followed from indentation.
+#[derive(Debug, Default)]
+struct Nesting<'t> {
+    frames: Vec<Open<'t>>,
+}
+
+/// What one line of a template says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineKey<'t> {
+    key: &'t str,
+    indent: usize,
+    /// `key: value` on one line (not `key:` opening a nested block).
+    leaf: bool,
+    /// `key: |` or `key: >`: the more indented lines after it are text.
+    opens_block: bool,
+}
+
+impl<'t> Nesting<'t> {
+    /// Takes one significant line; returns its key, if it has one.
+    fn line(&mut self, indent: usize, content: &'t str) -> Option<LineKey<'t>> {
+        let mut indent = indent;
+        let mut content = content;
+        while let Some(rest) = content
+            .strip_prefix("- ")
+            .or_else(|| (content == "-").then_some(""))
+        {
+            // A sequence item: siblings of earlier items, children of the nearest key above.
+            while let Some(top) = self.frames.last() {
+                let sibling_item = top.indent == indent && matches!(top.segment, Frame::Item(_));
+                if top.indent > indent || sibling_item {
+                    self.frames.pop();
+                } else {
+                    break;
+                }
+            }
+            let item = match self.frames.last_mut() {
+                Some(parent) => {
+                    parent.items += 1;
+                    parent.items - 1
+                }
+                None => 0,
+            };
+            self.frames.push(Open {
+                indent,
+                segment: Frame::Item(item),
+                items: 0,
+            });
+            let trimmed = rest.trim_start();
+            indent += 2 + (rest.len() - trimmed.len());
+            content = trimmed;
+            if content.is_empty() {
+                return None;
+            }
+        }
+        let (key, rest) = content.split_once(':')?;
+        if !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        let key = key.trim().trim_matches(['"', '\'']);
+        if key.is_empty() || key.contains("{{") {
+            return None;
+        }
+        while self.frames.last().is_some_and(|top| top.indent >= indent) {
+            self.frames.pop();
+        }
+        let value = rest.trim();
+        let value = match value.find(" #") {
+            Some(i) => value[..i].trim_end(),
+            None => value,
+        };
+        let opens_block = value.starts_with('|') || value.starts_with('>');
+        let leaf = !value.is_empty() && !opens_block;
+        if value.is_empty() {
+            self.frames.push(Open {
+                indent,
+                segment: Frame::Key(key),
+                items: 0,
+            });
+        }
+        Some(LineKey {
+            key,
+            indent,
+            leaf,
+            opens_block,
+        })
     }
 }
 
@@ -193,6 +351,37 @@ mod tests {
         assert_eq!(image_line("image:"), None);
         assert_eq!(image_line("image: {{ .Values.x }}"), None);
         assert_eq!(image_line("url: http://x"), Some(("url", "http://x", 6)));
+    }
+
+    #[test]
+    fn template_key_paths_follow_indentation_and_skip_block_scalars() {
+        let template = "{{- $x := 1 }}\nmetadata:\n  annotations:\n    a: b\nspec:\n  initContainers:\n    - name: init\n      image: busybox:1.28\n      command:\n        - sh\n  containers:\n  - name: one\n    image: \"{{ .ProxyImage }}\"\n  - name: two\n    image: x:1 # pinned\n    args: |\n      image: in-a-script:1\n  volumes: []\n";
+        let found: Vec<(String, &str, usize, usize)> = template_images(template)
+            .into_iter()
+            .map(|f| {
+                let mut path = KeyPath::default();
+                for frame in &f.frames {
+                    match *frame {
+                        Frame::Key(k) => path.key(k),
+                        Frame::Item(i) => path.index(i),
+                    };
+                }
+                path.key(f.key);
+                (path.to_string(), f.value, f.line, f.column)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "spec.initContainers[0].image".to_owned(),
+                    "busybox:1.28",
+                    7,
+                    14
+                ),
+                ("spec.containers[1].image".to_owned(), "x:1", 14, 12),
+            ]
+        );
     }
 
     #[test]
