@@ -10,50 +10,22 @@
 //! stream of any length costs memory in proportion to the number of distinct images.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Severity};
+pub use crate::extract::Source;
 use crate::extract::{Class, Finding};
-use crate::kube::Object;
 use crate::reference::Reference;
 
-/// Where one image was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// Input path as given (`-` for standard input).
-    pub file: Arc<str>,
-    /// 1-based line.
-    pub line: u64,
-    /// 1-based column.
-    pub column: u64,
-    /// 1-based document index within the file.
-    pub document: u32,
-    /// The object holding the image (manifests only).
-    pub object: Option<Arc<Object>>,
-    /// Key path inside the document.
-    pub path: String,
-    /// Source class.
-    pub class: Class,
-    /// The text as written.
-    pub raw: String,
-}
-
-impl Source {
-    fn sort_key(&self) -> (&str, u32, u64, u64, &str, Class) {
-        (
-            &self.file,
-            self.document,
-            self.line,
-            self.column,
-            &self.path,
-            self.class,
-        )
-    }
-
-    /// Whether the source is inside a Helm test hook.
-    pub fn is_test_hook(&self) -> bool {
-        self.object.as_ref().is_some_and(|o| o.is_test_hook())
-    }
+/// Sorting key of a source: file, document, line, column, path, class.
+fn source_order(source: &Source) -> (&str, u32, u64, u64, &str, Class) {
+    (
+        &source.file,
+        source.document,
+        source.line,
+        source.column,
+        &source.path,
+        source.class,
+    )
 }
 
 /// One distinct image and its sources.
@@ -90,16 +62,7 @@ impl Inventory {
             sources: Vec::new(),
         });
         if self.keep_sources {
-            image.sources.push(Source {
-                file: finding.file,
-                line: finding.line,
-                column: finding.column,
-                document: finding.document,
-                object: finding.object,
-                path: finding.path,
-                class: finding.class,
-                raw: finding.raw,
-            });
+            image.sources.push(finding.source);
         }
     }
 
@@ -126,7 +89,7 @@ impl Inventory {
         for image in self.images.values_mut() {
             image
                 .sources
-                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                .sort_by(|a, b| source_order(a).cmp(&source_order(b)));
             image.sources.dedup();
         }
         self.diagnostics.sort();

@@ -176,7 +176,7 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
                     );
                     let walked: BTreeSet<String> = findings
                         .iter()
-                        .filter(|f| f.class == Class::Podspec)
+                        .filter(|f| f.source.class == Class::Podspec)
                         .map(|f| f.reference.to_string())
                         .collect();
                     assert_eq!(

@@ -87,16 +87,14 @@ impl fmt::Display for Class {
     }
 }
 
-/// One image found, with everything the JSON output says about its source.
+/// Where one image was found: everything the JSON output says about a source.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The normalized reference.
-    pub reference: Reference,
-    /// Input path as given.
+pub struct Source {
+    /// Input path as given (`-` for standard input).
     pub file: Arc<str>,
     /// 1-based line of the text the reference was read from.
     pub line: u64,
-    /// 1-based column.
+    /// 1-based column, in characters.
     pub column: u64,
     /// 1-based document index in the file.
     pub document: u32,
@@ -108,6 +106,22 @@ pub struct Finding {
     pub class: Class,
     /// The text as written (for references composed from parts, the composed text).
     pub raw: String,
+}
+
+impl Source {
+    /// Whether the source is inside a Helm test hook.
+    pub fn is_test_hook(&self) -> bool {
+        self.object.as_ref().is_some_and(|o| o.is_test_hook())
+    }
+}
+
+/// One image found: its normalized reference and where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The normalized reference.
+    pub reference: Reference,
+    /// Where it was found.
+    pub source: Source,
 }
 
 /// What extraction is asked to keep.
@@ -457,14 +471,16 @@ impl<'e, 'a> Extractor<'e, 'a> {
         match Reference::parse_normalized(text) {
             Ok(reference) => self.findings.push(Finding {
                 reference,
-                file: Arc::clone(self.file),
-                line,
-                column,
-                document: self.document,
-                object: self.object.clone(),
-                path: path.to_string(),
-                class,
-                raw: text.to_owned(),
+                source: Source {
+                    file: Arc::clone(self.file),
+                    line,
+                    column,
+                    document: self.document,
+                    object: self.object.clone(),
+                    path: path.to_string(),
+                    class,
+                    raw: text.to_owned(),
+                },
             }),
             Err(err) => {
                 if warn {

@@ -191,17 +191,7 @@ fn entry<'e>(
         if doc.is_map(value) {
             for (name, _, item) in doc.entries(value) {
                 path.key(name);
-                if doc.str(item).is_some() {
-                    sink.composed(ex, plain(ex, item), path);
-                } else if let Some(found) = doc
-                    .is_map(item)
-                    .then(|| image_map(ex, item, scope))
-                    .flatten()
-                {
-                    sink.composed(ex, found, path);
-                } else {
-                    visit(ex, item, path, scope, sink);
-                }
+                image_item(ex, item, path, scope, sink);
                 path.pop(1);
             }
             return;
@@ -231,18 +221,31 @@ fn list<'e>(
     let doc = ex.doc();
     for (i, &item) in doc.items(seq).iter().enumerate() {
         path.index(i);
-        if doc.str(item).is_some() {
-            sink.composed(ex, plain(ex, item), path);
-        } else if let Some(found) = doc
-            .is_map(item)
-            .then(|| image_map(ex, item, scope))
-            .flatten()
-        {
-            sink.composed(ex, found, path);
-        } else {
-            visit(ex, item, path, scope, sink);
-        }
+        image_item(ex, item, path, scope, sink);
         path.pop(1);
+    }
+}
+
+/// One member of an image list or an `images` map: a reference string, an image map, or
+/// anything else, which is walked.
+fn image_item<'e>(
+    ex: &mut Extractor<'e, '_>,
+    item: NodeId,
+    path: &mut KeyPath<'e>,
+    scope: Scope,
+    sink: &mut dyn Sink,
+) {
+    let doc = ex.doc();
+    if doc.str(item).is_some() {
+        sink.composed(ex, plain(ex, item), path);
+    } else if let Some(found) = doc
+        .is_map(item)
+        .then(|| image_map(ex, item, scope))
+        .flatten()
+    {
+        sink.composed(ex, found, path);
+    } else {
+        visit(ex, item, path, scope, sink);
     }
 }
 
