@@ -39,6 +39,10 @@ pub struct InputArgs {
     /// Leave out objects that are Helm test hooks (`helm.sh/hook: test`).
     #[arg(long)]
     pub skip_test_hooks: bool,
+
+    /// A Helm values file, read as one whatever it holds (repeatable).
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    pub values: Vec<OsString>,
 }
 
 /// Output formats of `scan`.

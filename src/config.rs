@@ -82,6 +82,7 @@ impl Config {
                         },
                         keep_sources: output.needs_sources(),
                         limits: Default::default(),
+                        keep_values_text: false,
                     },
                     output,
                 })
@@ -98,13 +99,17 @@ impl Config {
 }
 
 fn inputs(args: &InputArgs, stdin_is_terminal: bool) -> anyhow::Result<Vec<Input>> {
+    let values = args.values.iter().map(|v| Input::Values(PathBuf::from(v)));
+    if args.inputs.is_empty() && !args.values.is_empty() && stdin_is_terminal {
+        return Ok(values.collect());
+    }
     if args.inputs.is_empty() {
         if stdin_is_terminal {
             bail!(
                 "no input: name files or directories, or pipe manifests in (`helm template . | imgsift scan`)"
             );
         }
-        return Ok(vec![Input::Stdin]);
+        return Ok(std::iter::once(Input::Stdin).chain(values).collect());
     }
     let mut inputs = Vec::with_capacity(args.inputs.len());
     let mut stdin_seen = false;
@@ -119,5 +124,6 @@ fn inputs(args: &InputArgs, stdin_is_terminal: bool) -> anyhow::Result<Vec<Input
             inputs.push(Input::Path(PathBuf::from(arg)));
         }
     }
+    inputs.extend(values);
     Ok(inputs)
 }

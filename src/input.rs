@@ -16,6 +16,7 @@ use std::sync::Arc;
 use walkdir::WalkDir;
 
 use crate::diag::Diagnostic;
+use crate::extract::Role;
 
 /// One input named on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum Input {
     Stdin,
     /// A file or directory.
     Path(PathBuf),
+    /// A file given with `--values`: a Helm values file whatever it holds.
+    Values(PathBuf),
 }
 
 /// One stream to read: a file found by name or by walking, or standard input.
@@ -35,6 +38,8 @@ pub struct SourceFile {
     pub path: Option<PathBuf>,
     /// Whether it is a packaged chart (`.tgz`) rather than YAML.
     pub archive: bool,
+    /// How its documents are read.
+    pub role: Role,
 }
 
 impl SourceFile {
@@ -68,6 +73,22 @@ fn has_yaml_extension(path: &Path) -> bool {
     })
 }
 
+/// Kustomization files are not values files: their `images:` are transforms. A chart's
+/// `values.yaml` is values whatever it holds.
+fn role_by_name(path: &Path) -> Role {
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization") => Role::Kustomization,
+        Some("values.yaml") if in_chart(path) => Role::Values,
+        _ => Role::Auto,
+    }
+}
+
+/// Whether a file sits in a chart folder (beside a Chart.yaml).
+fn in_chart(path: &Path) -> bool {
+    path.parent()
+        .is_some_and(|dir| dir.join("Chart.yaml").is_file())
+}
+
 fn is_archive_name(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
@@ -99,9 +120,18 @@ pub fn resolve(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Option<Resol
                 display: Arc::from("-"),
                 path: None,
                 archive: false,
+                role: Role::Auto,
             }));
         }
         Input::Path(path) => path,
+        Input::Values(path) => {
+            return Some(Resolved::Single(SourceFile {
+                display: display(path),
+                path: Some(path.clone()),
+                archive: false,
+                role: Role::Values,
+            }));
+        }
     };
     // `metadata` follows symbolic links: a link named on the command line is what the user
     // asked for.
@@ -111,6 +141,7 @@ pub fn resolve(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Option<Resol
             display: display(path),
             path: Some(path.clone()),
             archive: is_archive_name(path),
+            role: role_by_name(path),
         })),
         Err(err) => {
             diagnostics.push(Diagnostic::error(
@@ -183,6 +214,10 @@ fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
         if entry.file_type().is_dir() || !(has_yaml_extension(path) || archive) {
             continue;
         }
+        // A chart's values schema describes values; its defaults and examples are not images.
+        if entry.file_name() == "values.schema.json" && in_chart(path) {
+            continue;
+        }
         if entry.file_type().is_symlink() {
             match std::fs::metadata(path) {
                 // Links to directories are not followed; links to files are read.
@@ -221,6 +256,7 @@ fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
             display: display(path),
             path: Some(path.to_path_buf()),
             archive,
+            role: role_by_name(path),
         });
     }
     files

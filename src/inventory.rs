@@ -13,8 +13,9 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Severity};
 pub use crate::extract::Source;
-use crate::extract::{Class, Finding};
+use crate::extract::{ChartInfo, Class, Finding, Output, ValuesDoc, ValuesEntry};
 use crate::reference::Reference;
+use crate::resolve::{Resolution, Resolver, Unresolved, dir_of};
 
 /// Sorting key of a source: file, document, line, column, path, class.
 fn source_order(source: &Source) -> (&str, u32, u64, u64, &str, Class) {
@@ -35,6 +36,13 @@ pub struct Image {
     pub reference: Reference,
     /// Every place it was found, sorted (empty when sources are not kept).
     pub sources: Vec<Source>,
+    /// Whether a manifest (not a values file or a Chart.yaml) holds it.
+    pub in_manifests: bool,
+}
+
+/// Whether a class is read from manifests, as opposed to values files and chart metadata.
+fn is_manifest_class(class: Class) -> bool {
+    !matches!(class, Class::Values | Class::Chart)
 }
 
 /// Images and diagnostics gathered from any number of inputs.
@@ -43,6 +51,10 @@ pub struct Inventory {
     keep_sources: bool,
     images: BTreeMap<String, Image>,
     diagnostics: Vec<Diagnostic>,
+    /// Values entries, resolved when the inventory is finished.
+    values: Vec<ValuesEntry>,
+    charts: Vec<ChartInfo>,
+    values_docs: Vec<ValuesDoc>,
 }
 
 impl Inventory {
@@ -60,10 +72,52 @@ impl Inventory {
         let image = self.images.entry(key).or_insert_with(|| Image {
             reference: finding.reference.clone(),
             sources: Vec::new(),
+            in_manifests: false,
         });
+        image.in_manifests |= is_manifest_class(finding.source.class);
         if self.keep_sources {
             image.sources.push(finding.source);
         }
+    }
+
+    /// Adds everything extraction produced for one document.
+    pub fn absorb(&mut self, output: Output) {
+        for finding in output.findings {
+            self.add(finding);
+        }
+        self.diagnostics.extend(output.diagnostics);
+        self.values.extend(output.values);
+        self.charts.extend(output.charts);
+        self.values_docs.extend(output.values_docs);
+    }
+
+    /// The values documents kept for the overlay, sorted by file and document.
+    pub fn take_values_docs(&mut self) -> Vec<ValuesDoc> {
+        let mut docs = std::mem::take(&mut self.values_docs);
+        docs.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
+        docs.dedup();
+        docs
+    }
+
+    /// Notes a chart found outside the scanned inputs (the Chart.yaml beside a values file).
+    pub fn add_chart(&mut self, chart: ChartInfo) {
+        self.charts.push(chart);
+    }
+
+    /// Folders of values files whose chart metadata was not scanned.
+    pub fn values_dirs_without_chart(&self) -> Vec<String> {
+        let known: std::collections::BTreeSet<&str> =
+            self.charts.iter().map(|c| c.dir.as_str()).collect();
+        let mut dirs: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| dir_of(&v.source.file))
+            .filter(|dir| !known.contains(dir))
+            .map(str::to_owned)
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs
     }
 
     /// Adds one diagnostic.
@@ -75,17 +129,103 @@ impl Inventory {
     pub fn merge(&mut self, other: Inventory) {
         for (key, image) in other.images {
             match self.images.get_mut(&key) {
-                Some(existing) => existing.sources.extend(image.sources),
+                Some(existing) => {
+                    existing.sources.extend(image.sources);
+                    existing.in_manifests |= image.in_manifests;
+                }
                 None => {
                     self.images.insert(key, image);
                 }
             }
         }
         self.diagnostics.extend(other.diagnostics);
+        self.values.extend(other.values);
+        self.charts.extend(other.charts);
+        self.values_docs.extend(other.values_docs);
     }
 
-    /// Sorts sources and diagnostics and drops exact repeats (the same file given twice).
+    /// What values entries can take their tags from: the images of manifests, and charts.
+    pub fn resolver(&self) -> Resolver {
+        let mut resolver = Resolver::default();
+        for image in self.images.values().filter(|i| i.in_manifests) {
+            resolver.manifest_image(&image.reference);
+        }
+        let mut charts: Vec<&ChartInfo> = self.charts.iter().collect();
+        // The first Chart.yaml of a folder wins, whatever order files were scanned in.
+        charts.sort_by(|a, b| a.dir.cmp(&b.dir).then(a.app_version.cmp(&b.app_version)));
+        for chart in charts {
+            resolver.chart(&chart.dir, chart.app_version.clone());
+        }
+        resolver
+    }
+
+    /// Resolves the values entries into images, unresolved entries and diagnostics.
+    fn resolve_values(&mut self) -> Vec<Unresolved> {
+        let resolver = self.resolver();
+        let mut unresolved = Vec::new();
+        let mut values = std::mem::take(&mut self.values);
+        values.sort_by(|a, b| source_order(&a.source).cmp(&source_order(&b.source)));
+        values.dedup();
+        for entry in values {
+            let source = &entry.source;
+            match resolver.resolve(&entry) {
+                Resolution::Image(reference, tag_from) => {
+                    if resolver.has_manifests() && !resolver.in_manifests(&reference) {
+                        self.diagnostics.push(Diagnostic::warning(
+                            &source.file,
+                            source.line,
+                            source.column,
+                            format!(
+                                "{}: {reference} is set here but no manifest scanned with it uses it (a disabled component, or a key the chart ignores?)",
+                                source.path
+                            ),
+                        ));
+                    }
+                    let mut source = entry.source;
+                    source.tag_from = tag_from;
+                    self.add(Finding { reference, source });
+                }
+                Resolution::Unresolved { repository, reason } => {
+                    self.diagnostics.push(Diagnostic::warning(
+                        &source.file,
+                        source.line,
+                        source.column,
+                        format!(
+                            "{}: {repository} has {reason}: no manifest scanned with it and no chart appVersion gives one, so it is listed as unresolved",
+                            source.path
+                        ),
+                    ));
+                    unresolved.push(Unresolved {
+                        repository,
+                        file: source.file.to_string(),
+                        line: source.line,
+                        column: source.column,
+                        path: source.path.clone(),
+                        reason,
+                    });
+                }
+                Resolution::Invalid(err) => {
+                    self.diagnostics.push(Diagnostic::warning(
+                        &source.file,
+                        source.line,
+                        source.column,
+                        format!(
+                            "{}: {:?} is not an image reference ({err})",
+                            source.path, source.raw
+                        ),
+                    ));
+                }
+            }
+        }
+        unresolved
+    }
+
+    /// Resolves values entries, sorts sources and diagnostics and drops exact repeats (the
+    /// same file given twice).
     pub fn finish(mut self) -> Finished {
+        let mut unresolved = self.resolve_values();
+        unresolved.sort();
+        unresolved.dedup();
         for image in self.images.values_mut() {
             image
                 .sources
@@ -96,6 +236,7 @@ impl Inventory {
         self.diagnostics.dedup();
         Finished {
             images: self.images.into_values().collect(),
+            unresolved,
             diagnostics: self.diagnostics,
         }
     }
@@ -106,6 +247,8 @@ impl Inventory {
 pub struct Finished {
     /// Distinct images, sorted by normalized reference.
     pub images: Vec<Image>,
+    /// Values entries whose tag could not be determined.
+    pub unresolved: Vec<Unresolved>,
     /// Diagnostics sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
 }

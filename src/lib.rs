@@ -15,6 +15,8 @@ pub mod input;
 pub mod inventory;
 pub mod kube;
 pub mod reference;
+pub mod registry;
+pub mod resolve;
 pub mod scan;
 pub mod split;
 

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::archive;
 use crate::diag::Diagnostic;
 use crate::document::{self, Limits};
-use crate::extract::{self, ExtractOptions};
+use crate::extract::{self, ChartInfo, DocKind, ExtractOptions, Output, Role};
 use crate::input::{self, Input, Resolved, SourceFile};
 use crate::inventory::{Finished, Inventory};
 use crate::split::{Batch, Piece, Splitter};
@@ -51,10 +51,21 @@ pub struct ScanOptions {
     pub keep_sources: bool,
     /// Bounds on each document.
     pub limits: Limits,
+    /// Whether the text of values documents is kept (the overlay rewrites them).
+    pub keep_values_text: bool,
 }
 
 /// Scans every input and returns the finished inventory.
 pub fn scan(inputs: &[Input], options: &ScanOptions, progress: &dyn Progress) -> Finished {
+    scan_inventory(inputs, options, progress).finish()
+}
+
+/// Scans every input into an inventory that is not finished yet (values entries unresolved).
+pub fn scan_inventory(
+    inputs: &[Input],
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Inventory {
     let mut inventory = Inventory::new(options.keep_sources);
     for input in inputs {
         let mut diagnostics = Vec::new();
@@ -83,13 +94,44 @@ pub fn scan(inputs: &[Input], options: &ScanOptions, progress: &dyn Progress) ->
             }
         }
     }
-    inventory.finish()
+    for dir in inventory.values_dirs_without_chart() {
+        if let Some(chart) = chart_beside(&dir, options) {
+            inventory.add_chart(chart);
+        }
+    }
+    inventory
+}
+
+/// The Chart.yaml in folder `dir` on disk, when a values file was scanned without it: its
+/// `appVersion` gives the values their default tags.
+fn chart_beside(dir: &str, options: &ScanOptions) -> Option<ChartInfo> {
+    if dir.contains("!/") || dir == "-" {
+        return None;
+    }
+    let path = std::path::Path::new(if dir.is_empty() { "." } else { dir }).join("Chart.yaml");
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > options.limits.max_document_bytes as u64 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    let docs = document::load(&text, 1, &options.limits).ok()?;
+    let doc = docs.first()?;
+    let root = doc.root()?;
+    let app_version = doc
+        .get(root, "appVersion")
+        .and_then(|v| doc.text(v))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    Some(ChartInfo {
+        dir: dir.to_owned(),
+        app_version,
+    })
 }
 
 fn scan_file(file: &SourceFile, options: &ScanOptions, inventory: &mut Inventory) {
     match file.open() {
         Ok(reader) if file.archive => scan_archive(reader, &file.display, options, inventory),
-        Ok(reader) => scan_stream(reader, &file.display, options, inventory),
+        Ok(reader) => scan_stream(reader, &file.display, file.role, options, inventory),
         Err(err) => inventory.diagnose(Diagnostic::error(
             &file.display,
             1,
@@ -112,7 +154,13 @@ fn scan_archive(
         options.limits.max_document_bytes,
         &mut |member| {
             let display: Arc<str> = Arc::from(member.display.as_str());
-            scan_stream(member.bytes.as_slice(), &display, options, inventory);
+            // Chart.yaml is recognised by content; values.yaml is values whatever it holds.
+            let role = if member.display.ends_with("/values.yaml") {
+                Role::Values
+            } else {
+                Role::Auto
+            };
+            scan_stream(member.bytes.as_slice(), &display, role, options, inventory);
         },
     );
     for (at, problem) in problems {
@@ -124,6 +172,7 @@ fn scan_archive(
 pub fn scan_stream(
     reader: impl Read,
     file: &Arc<str>,
+    role: Role,
     options: &ScanOptions,
     inventory: &mut Inventory,
 ) {
@@ -145,30 +194,25 @@ pub fn scan_stream(
                 break;
             }
         };
-        let results: Vec<DocResult> = batch
+        let results: Vec<Output> = batch
             .pieces
             .par_iter()
-            .map(|piece| scan_piece(&batch, piece, file, options))
+            .map(|piece| scan_piece(&batch, piece, file, role, options))
             .collect();
         for result in results {
-            for finding in result.findings {
-                inventory.add(finding);
-            }
-            for diagnostic in result.diagnostics {
-                inventory.diagnose(diagnostic);
-            }
+            inventory.absorb(result);
         }
     }
 }
 
-#[derive(Default)]
-struct DocResult {
-    findings: Vec<extract::Finding>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptions) -> DocResult {
-    let mut result = DocResult::default();
+fn scan_piece(
+    batch: &Batch,
+    piece: &Piece,
+    file: &Arc<str>,
+    role: Role,
+    options: &ScanOptions,
+) -> Output {
+    let mut result = Output::default();
     let (start, end, first_line, index, bom) = match *piece {
         Piece::Doc {
             start,
@@ -213,14 +257,16 @@ fn scan_piece(batch: &Batch, piece: &Piece, file: &Arc<str>, options: &ScanOptio
     match document::load(text, first_line, &options.limits) {
         Ok(docs) => {
             for doc in &docs {
-                extract::extract_document(
-                    doc,
-                    file,
-                    index,
-                    options.extract,
-                    &mut result.findings,
-                    &mut result.diagnostics,
-                );
+                let kind =
+                    extract::extract_document(doc, file, index, options.extract, role, &mut result);
+                if kind == DocKind::Values && options.keep_values_text {
+                    result.values_docs.push(extract::ValuesDoc {
+                        file: Arc::clone(file),
+                        document: index,
+                        first_line,
+                        text: text.to_owned(),
+                    });
+                }
             }
         }
         Err(err) => result.diagnostics.push(Diagnostic::error(

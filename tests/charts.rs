@@ -29,26 +29,42 @@ fn chart_annotations_are_read_from_the_chart_and_its_packaged_subcharts_at_any_d
         "templates/ of the chart and of the archives are not read"
     );
     let archive = "testdata/charts/umbrella/charts/cache-0.3.0.tgz";
+    let nested = format!("{archive}!/cache/charts/metrics-0.1.0.tgz!/metrics");
+    let row = |image: &str, file: String, path: &str, line: u64| {
+        (image.to_owned(), file, path.to_owned(), line)
+    };
     assert_eq!(
         sources(&run.json()),
         [
-            (
-                "docker.io/bitnami/redis:7.2.4-debian-12-r9".to_owned(),
+            row(
+                "docker.io/bitnami/redis:7.2.4-debian-12-r9",
                 format!("{archive}!/cache/Chart.yaml"),
-                "annotations.images[0].image".to_owned(),
+                "annotations.images[0].image",
                 7
             ),
-            (
-                "ghcr.io/acme/umbrella-api:2.4.0".to_owned(),
+            row(
+                "docker.io/bitnami/redis:7.2.4-debian-12-r9",
+                format!("{archive}!/cache/values.yaml"),
+                "image",
+                3
+            ),
+            row(
+                "ghcr.io/acme/umbrella-api:2.4.0",
                 "testdata/charts/umbrella/Chart.yaml".to_owned(),
-                "annotations[\"artifacthub.io/images\"][0].image".to_owned(),
+                "annotations[\"artifacthub.io/images\"][0].image",
                 8
             ),
-            (
-                "quay.io/acme/metrics-exporter:0.9.1".to_owned(),
-                format!("{archive}!/cache/charts/metrics-0.1.0.tgz!/metrics/Chart.yaml"),
-                "annotations[\"helm.sh/images\"][0].image".to_owned(),
-                7
+            row(
+                "quay.io/acme/metrics-exporter:0.9.1",
+                format!("{nested}/Chart.yaml"),
+                "annotations[\"helm.sh/images\"][0].image",
+                8
+            ),
+            row(
+                "quay.io/acme/metrics-exporter:0.9.1",
+                format!("{nested}/values.yaml"),
+                "image",
+                1
             ),
         ]
     );
@@ -60,7 +76,12 @@ fn chart_annotations_are_read_from_the_chart_and_its_packaged_subcharts_at_any_d
         .flat_map(|i| i["sources"].as_array().into_iter().flatten())
         .filter_map(|s| s["class"].as_str())
         .collect();
-    assert_eq!(classes, ["chart", "chart", "chart"]);
+    assert_eq!(classes, ["chart", "values", "chart", "chart", "values"]);
+    let resolved = &json["images"][2]["sources"][1];
+    assert_eq!(
+        resolved["tag_from"], "appVersion",
+        "the nested chart's appVersion gives the tag"
+    );
 }
 
 #[test]
@@ -117,7 +138,7 @@ fn chart_metadata_is_recognised_by_content_whatever_the_file_name() {
 }
 
 #[test]
-fn strict_leaves_chart_annotations_out() {
+fn strict_leaves_chart_annotations_and_values_out() {
     let run = imgsift(&["scan", "--strict", "testdata/charts/umbrella"]);
     assert_eq!(run.code, 0);
     assert_eq!(run.stdout, "");

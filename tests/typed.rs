@@ -164,17 +164,17 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
                         continue;
                     };
                     workloads += 1;
-                    let mut findings = Vec::new();
-                    let mut diagnostics = Vec::new();
+                    let mut out = extract::Output::default();
                     extract::extract_document(
                         doc,
                         &name,
                         index,
                         ExtractOptions::default(),
-                        &mut findings,
-                        &mut diagnostics,
+                        extract::Role::Auto,
+                        &mut out,
                     );
-                    let walked: BTreeSet<String> = findings
+                    let walked: BTreeSet<String> = out
+                        .findings
                         .iter()
                         .filter(|f| f.source.class == Class::Podspec)
                         .map(|f| f.reference.to_string())

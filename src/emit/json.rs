@@ -1,6 +1,7 @@
 //! `-o json`: the contract's schema, version 1.
 //!
-//! The field order is the contract's; `column` is added to every source next to `line`.
+//! The field order is the contract's; `column` is added to every source next to `line`, and
+//! `tag_from` to values sources whose tag was found elsewhere (`manifests` or `appVersion`).
 //! `unresolved` lists values entries whose tag could not be determined; it is always present.
 
 use std::io::{self, Write};
@@ -9,12 +10,13 @@ use serde::Serialize;
 
 use crate::diag::Diagnostic;
 use crate::inventory::{Finished, Source};
+use crate::resolve::{TagFrom, Unresolved};
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
     images: Vec<ImageOut<'a>>,
-    unresolved: Vec<Unresolved>,
+    unresolved: &'a [Unresolved],
     diagnostics: &'a [Diagnostic],
 }
 
@@ -42,11 +44,9 @@ struct SourceOut<'a> {
     class: &'static str,
     raw: &'a str,
     hook: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag_from: Option<TagFrom>,
 }
-
-/// A values entry whose tag stays unknown. No extractor produces one yet.
-#[derive(Serialize)]
-struct Unresolved {}
 
 impl<'a> SourceOut<'a> {
     fn new(source: &'a Source) -> Self {
@@ -63,6 +63,7 @@ impl<'a> SourceOut<'a> {
             class: source.class.as_str(),
             raw: &source.raw,
             hook: object.and_then(|o| o.hook.as_deref()),
+            tag_from: source.tag_from,
         }
     }
 }
@@ -83,7 +84,7 @@ pub fn write_json(out: &mut dyn Write, inventory: &Finished) -> io::Result<()> {
                 sources: image.sources.iter().map(SourceOut::new).collect(),
             })
             .collect(),
-        unresolved: Vec::new(),
+        unresolved: &inventory.unresolved,
         diagnostics: &inventory.diagnostics,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

@@ -6,7 +6,7 @@
 //! recognised by its content, not its file name: `apiVersion` `v1` or `v2`, a `name` and a
 //! `version`, and no `kind`.
 
-use super::{Class, Extractor, KeyPath};
+use super::{ChartInfo, Class, Extractor, KeyPath};
 use crate::document::NodeId;
 
 const IMAGE_ANNOTATIONS: [&str; 3] = ["artifacthub.io/images", "helm.sh/images", "images"];
@@ -20,9 +20,21 @@ pub fn is_chart_metadata(doc: &crate::document::Doc<'_>, root: NodeId) -> bool {
         && doc.get(root, "version").is_some()
 }
 
-/// Reads the image annotations of a Chart.yaml.
+/// Reads the image annotations of a Chart.yaml, and records the chart's `appVersion`, which
+/// Helm uses as the default tag of the chart's images.
 pub fn chart_yaml<'e>(ex: &mut Extractor<'e, '_>, root: NodeId, path: &mut KeyPath<'e>) {
     let doc = ex.doc();
+    let file: &str = ex.file;
+    let dir = match file.rfind('/') {
+        Some(i) => file[..i].to_owned(),
+        None => String::new(),
+    };
+    let app_version = doc
+        .get(root, "appVersion")
+        .and_then(|v| doc.text(v))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty());
+    ex.out.charts.push(ChartInfo { dir, app_version });
     let Some(annotations) = doc.get(root, "annotations") else {
         return;
     };

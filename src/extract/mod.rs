@@ -18,7 +18,8 @@ mod configmap;
 mod container;
 mod crd;
 mod podspec;
-mod shapes;
+pub mod shapes;
+mod values;
 
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use crate::diag::Diagnostic;
 use crate::document::{Doc, Limits, NodeId, Scalar};
 use crate::kube::{self, Object};
 use crate::reference::Reference;
+use crate::resolve::TagFrom;
 
 /// Where an image was found: the `class` of a source in the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -106,6 +108,8 @@ pub struct Source {
     pub class: Class,
     /// The text as written (for references composed from parts, the composed text).
     pub raw: String,
+    /// For a values entry without a tag, where its tag was found.
+    pub tag_from: Option<TagFrom>,
 }
 
 impl Source {
@@ -122,6 +126,80 @@ pub struct Finding {
     pub reference: Reference,
     /// Where it was found.
     pub source: Source,
+}
+
+/// A Helm values entry found by its shape, waiting for the whole run to be scanned: an
+/// entry without a tag takes it from the manifests of the same run, or from its chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValuesEntry {
+    /// Where it is (class `values`; `raw` is the reference as composed from its parts).
+    pub source: Source,
+    /// Whether it has neither tag nor digest.
+    pub untagged: bool,
+    /// What the chart appends to its default tag (Jenkins' `-jdk21`).
+    pub default_tag_suffix: Option<String>,
+}
+
+/// A chart's metadata: where its Chart.yaml is and its `appVersion`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartInfo {
+    /// The folder holding the Chart.yaml, as displayed (`charts/redis`, `x.tgz!/redis`).
+    pub dir: String,
+    /// `appVersion`, as written.
+    pub app_version: Option<String>,
+}
+
+/// The text of a values document, kept for the overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValuesDoc {
+    /// The values file, as displayed.
+    pub file: Arc<str>,
+    /// 1-based document index in the file.
+    pub document: u32,
+    /// Absolute line of the document's first line.
+    pub first_line: u64,
+    /// The document's text.
+    pub text: String,
+}
+
+/// Everything extraction produces for one document.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Images found.
+    pub findings: Vec<Finding>,
+    /// Problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Values entries to resolve once the run is scanned.
+    pub values: Vec<ValuesEntry>,
+    /// Charts seen.
+    pub charts: Vec<ChartInfo>,
+    /// Values documents, when their text is kept.
+    pub values_docs: Vec<ValuesDoc>,
+}
+
+/// What a document turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A Kubernetes manifest (or a list of them).
+    Manifest,
+    /// A chart's Chart.yaml.
+    Chart,
+    /// A Helm values file.
+    Values,
+    /// Nothing imgsift reads (a scalar, a kustomization).
+    Other,
+}
+
+/// How a file is to be read, from what the user said or its name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Role {
+    /// Decided by content: manifests, Chart.yaml, else values.
+    #[default]
+    Auto,
+    /// Given with `--values`: a values file whatever it holds.
+    Values,
+    /// A kustomization file: not a values file (its `images:` are transforms, not images).
+    Kustomization,
 }
 
 /// What extraction is asked to keep.
@@ -147,6 +225,24 @@ pub struct KeyPath<'s> {
 enum Segment<'s> {
     Key(&'s str),
     Index(usize),
+}
+
+/// One step of an owned key path: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Seg {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+impl From<Segment<'_>> for Seg {
+    fn from(segment: Segment<'_>) -> Seg {
+        match segment {
+            Segment::Key(key) => Seg::Key(key.to_owned()),
+            Segment::Index(index) => Seg::Index(index),
+        }
+    }
 }
 
 impl<'s> KeyPath<'s> {
@@ -184,6 +280,20 @@ impl<'s> KeyPath<'s> {
     /// Whether the path has no segments and no prefix.
     pub fn is_empty(&self) -> bool {
         self.segments.is_empty() && self.prefix.is_empty()
+    }
+
+    /// The first `depth` segments, owned (the prefix of a nested document is not included).
+    pub fn owned(&self, depth: usize) -> Vec<Seg> {
+        self.segments
+            .iter()
+            .take(depth)
+            .map(|&segment| Seg::from(segment))
+            .collect()
+    }
+
+    /// All segments, owned.
+    pub fn to_segs(&self) -> Vec<Seg> {
+        self.owned(self.segments.len())
     }
 
     /// The last key, if the path ends with one.
@@ -300,11 +410,15 @@ const NOT_AN_IMAGE_WORDS: &[&str] = &[
 /// Whether a name (env var, flag, annotation key) is about an image: one of its words is IMAGE
 /// and none says it is only a part of one (see [`NOT_AN_IMAGE_WORDS`]).
 pub fn name_mentions_image(name: &str) -> bool {
-    let words = words(name);
-    words.iter().any(|w| w.ends_with("IMAGE"))
-        && !words
-            .iter()
-            .any(|w| NOT_AN_IMAGE_WORDS.contains(&w.as_str()))
+    words(name).iter().any(|w| w.ends_with("IMAGE")) && !names_a_part(name)
+}
+
+/// Whether a name is about a part of an image or about pulling it (`tag`, `pullPolicy`,
+/// `pullSecrets`, `registry`).
+pub fn names_a_part(name: &str) -> bool {
+    words(name)
+        .iter()
+        .any(|w| NOT_AN_IMAGE_WORDS.contains(&w.as_str()))
 }
 
 /// Whether a string is a template placeholder rather than a value: Helm/Go templates
@@ -385,8 +499,7 @@ pub struct Extractor<'e, 'a> {
     origin: Origin,
     /// How many documents deep this one is held (0 for the file's own documents).
     depth: u8,
-    findings: &'e mut Vec<Finding>,
-    diagnostics: &'e mut Vec<Diagnostic>,
+    out: &'e mut Output,
 }
 
 /// How deep documents inside strings are followed (a template in a config in a ConfigMap is 2).
@@ -469,19 +582,10 @@ impl<'e, 'a> Extractor<'e, 'a> {
             return;
         }
         match Reference::parse_normalized(text) {
-            Ok(reference) => self.findings.push(Finding {
-                reference,
-                source: Source {
-                    file: Arc::clone(self.file),
-                    line,
-                    column,
-                    document: self.document,
-                    object: self.object.clone(),
-                    path: path.to_string(),
-                    class,
-                    raw: text.to_owned(),
-                },
-            }),
+            Ok(reference) => {
+                let source = self.source((line, column), path, class, text);
+                self.out.findings.push(Finding { reference, source });
+            }
             Err(err) => {
                 if warn {
                     self.warn(
@@ -495,8 +599,24 @@ impl<'e, 'a> Extractor<'e, 'a> {
     }
 
     fn warn(&mut self, line: u64, column: u64, message: String) {
-        self.diagnostics
+        self.out
+            .diagnostics
             .push(Diagnostic::warning(self.file, line, column, message));
+    }
+
+    /// A source at `node` of this document, for the current object.
+    fn source(&self, at: (u64, u64), path: &KeyPath<'_>, class: Class, raw: &str) -> Source {
+        Source {
+            file: Arc::clone(self.file),
+            line: at.0,
+            column: at.1,
+            document: self.document,
+            object: self.object.clone(),
+            path: path.to_string(),
+            class,
+            raw: raw.to_owned(),
+            tag_from: None,
+        }
     }
 
     /// Parses the string at `node` as YAML (JSON included) and hands each document that has
@@ -532,8 +652,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
                 object: self.object.clone(),
                 origin,
                 depth: self.depth + 1,
-                findings: &mut *self.findings,
-                diagnostics: &mut *self.diagnostics,
+                out: &mut *self.out,
             };
             let mut inner_path = KeyPath::under(prefix.clone());
             walk(&mut child, root, &mut inner_path);
@@ -542,17 +661,17 @@ impl<'e, 'a> Extractor<'e, 'a> {
     }
 }
 
-/// Extracts every image of one document into `findings`, with problems in `diagnostics`.
+/// Extracts every image of one document into `out` and says what the document was.
 pub fn extract_document(
     doc: &Doc<'_>,
     file: &Arc<str>,
     document: u32,
     options: ExtractOptions,
-    findings: &mut Vec<Finding>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+    role: Role,
+    out: &mut Output,
+) -> DocKind {
     let Some(root) = doc.root() else {
-        return;
+        return DocKind::Other;
     };
     let mut extractor = Extractor {
         doc,
@@ -562,17 +681,25 @@ pub fn extract_document(
         object: None,
         origin: Origin::FILE,
         depth: 0,
-        findings,
-        diagnostics,
+        out,
     };
     let mut path = KeyPath::default();
+    if role == Role::Values {
+        values::values_file(&mut extractor, root, &mut path);
+        return DocKind::Values;
+    }
     if let Some(object) = kube::object(doc, root) {
         extract_object(&mut extractor, root, object, &mut path);
+        DocKind::Manifest
     } else if chart::is_chart_metadata(doc, root) {
         chart::chart_yaml(&mut extractor, root, &mut path);
+        DocKind::Chart
+    } else if role == Role::Auto && doc.is_map(root) {
+        values::values_file(&mut extractor, root, &mut path);
+        DocKind::Values
+    } else {
+        DocKind::Other
     }
-    // Any other mapping is a Helm values file; its shapes are read by the values extractor,
-    // which is not part of this build yet.
 }
 
 fn extract_object<'e>(

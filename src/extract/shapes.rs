@@ -10,6 +10,7 @@
 //!   `{registry, repository, tag, digest}`, kube-prometheus-stack's `sha`, ingress-nginx's
 //!   `{registry, image, tag, digest}`, cert-manager's `image.name` with `imageRegistry` and
 //!   `imageNamespace`, Argo CD's empty `repository` inheriting `global.image.repository`;
+//!   and named image maps under one image key (`upgradeJob.image.busybox`);
 //! - Istio's `hub` + `image` + `tag` (+ `variant`), each inherited from `global` when empty;
 //! - KServe's `image` + `defaultImageVersion`;
 //! - deployKF's `images.<name>: {repository, tag}` and `images.<name>: "ref"`;
@@ -17,12 +18,49 @@
 //! - lists of any of these, and lists of reference strings under an image key.
 //!
 //! "Global" parts come from the `global` mapping of the nearest enclosing mapping that has one
-//! (Istio nests its defaults under `_internal_defaults_do_not_set`), and from top-level
-//! `imageRegistry` / `imageNamespace` (cert-manager). What becomes of a composed reference
-//! (its class, what to do when it has no tag) is the caller's decision, through [`Sink`].
+//! (Istio nests its defaults under `_internal_defaults_do_not_set`), from top-level
+//! `imageRegistry` / `imageNamespace` (cert-manager), and from `images.tag` (Argo Workflows).
+//! Each reference says which keys it was composed from ([`Parts`]), so that an overlay can
+//! rewrite the right one. What becomes of a reference (its class, what to do when it has no
+//! tag) is the caller's decision, through [`Sink`].
 
-use super::{Extractor, KeyPath, key_names_image, name_mentions_image};
+use super::{Extractor, KeyPath, Seg, key_names_image, name_mentions_image, names_a_part};
 use crate::document::{NodeId, Value};
+
+/// Where one part of a composed reference comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartAt {
+    /// A key of the image's own mapping.
+    Own(&'static str),
+    /// A key elsewhere (a `global` default), by its path from the document root.
+    Inherited(Vec<Seg>),
+}
+
+/// How a reference was put together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parts {
+    /// One string, at the entry's path.
+    Whole,
+    /// An image map at the entry's path.
+    Map {
+        /// The key that gave the registry, if any did (an own key may be empty).
+        registry: Option<PartAt>,
+        /// The key that gave the repository: `repository`, ingress-nginx's `image`,
+        /// cert-manager's `name`, or an inherited default.
+        repository: PartAt,
+        /// cert-manager's `imageNamespace`, between registry and name.
+        namespace: Option<String>,
+    },
+    /// Istio: `image` at the entry's path, its hub from the key `hub` beside it or inherited.
+    Hub {
+        /// Where the hub comes from.
+        hub: PartAt,
+        /// The image name (`proxyv2`).
+        name: String,
+    },
+    /// KServe: the string at the entry's path is the name; the tag is `defaultImageVersion`.
+    Versioned,
+}
 
 /// A reference put together from the parts of a values tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,9 +71,11 @@ pub struct Composed {
     pub node: NodeId,
     /// Whether no tag and no digest was found anywhere.
     pub untagged: bool,
-    /// What a chart appends to its default tag (Jenkins' `tagLabel`: `jdk21`), for when the
+    /// What a chart appends to its default tag (Jenkins' `tagLabel`: `-jdk21`), for when the
     /// tag is taken from the chart's `appVersion`.
     pub default_tag_suffix: Option<String>,
+    /// Which keys it was composed from.
+    pub parts: Parts,
 }
 
 /// Receives what the walk finds.
@@ -48,23 +88,41 @@ pub trait Sink {
     fn text(&mut self, _ex: &mut Extractor<'_, '_>, _node: NodeId, _path: &KeyPath<'_>) {}
 }
 
+/// A part found in an enclosing mapping: the node, and where it is: the keys below the
+/// mapping that sits at `depth` segments of the key path.
+#[derive(Debug, Clone, Copy)]
+struct Inherited {
+    node: NodeId,
+    depth: usize,
+    keys: &'static [&'static str],
+}
+
+impl Inherited {
+    fn path(&self, path: &KeyPath<'_>) -> Vec<Seg> {
+        let mut segs = path.owned(self.depth);
+        segs.extend(self.keys.iter().map(|k| Seg::Key((*k).to_owned())));
+        segs
+    }
+}
+
 /// Parts inherited from enclosing mappings.
 #[derive(Debug, Clone, Copy, Default)]
 struct Scope {
     /// Istio `global.hub`, `global.tag`, `global.variant`.
-    hub: Option<NodeId>,
-    tag: Option<NodeId>,
-    variant: Option<NodeId>,
+    hub: Option<Inherited>,
+    tag: Option<Inherited>,
+    variant: Option<Inherited>,
     /// Bitnami / kube-prometheus-stack `global.imageRegistry`: replaces every image's registry.
-    registry_override: Option<NodeId>,
+    registry_override: Option<Inherited>,
     /// ingress-nginx `global.image.registry`, cert-manager `imageRegistry`: used when an image
     /// has no registry of its own.
-    registry_default: Option<NodeId>,
+    registry_default: Option<Inherited>,
     /// cert-manager `imageNamespace`.
-    namespace: Option<NodeId>,
-    /// Argo CD `global.image.repository` and `global.image.tag`.
-    repository_default: Option<NodeId>,
-    tag_default: Option<NodeId>,
+    namespace: Option<Inherited>,
+    /// Argo CD `global.image.repository`; Argo CD `global.image.tag` and Argo Workflows
+    /// `images.tag`.
+    repository_default: Option<Inherited>,
+    tag_default: Option<Inherited>,
 }
 
 /// Walks the values tree at `root`, reporting every image shape to `sink`.
@@ -92,26 +150,40 @@ fn part(ex: &Extractor<'_, '_>, map: NodeId, key: &str) -> Option<NodeId> {
         .filter(|&n| doc.text(n).is_some_and(|t| !t.trim().is_empty()))
 }
 
-fn enter(ex: &Extractor<'_, '_>, map: NodeId, parent: Scope) -> Scope {
-    let doc = ex.doc();
+fn inherited(
+    ex: &Extractor<'_, '_>,
+    map: NodeId,
+    keys: &'static [&'static str],
+    depth: usize,
+) -> Option<Inherited> {
+    let (last, parents) = keys.split_last()?;
+    let holder = ex.doc().get_path(map, parents)?;
+    part(ex, holder, last).map(|node| Inherited { node, depth, keys })
+}
+
+fn enter(ex: &Extractor<'_, '_>, map: NodeId, depth: usize, parent: Scope) -> Scope {
     let mut scope = parent;
-    if let Some(global) = doc.get(map, "global").filter(|&g| doc.is_map(g)) {
-        scope.hub = part(ex, global, "hub").or(scope.hub);
-        scope.tag = part(ex, global, "tag").or(scope.tag);
-        scope.variant = part(ex, global, "variant").or(scope.variant);
-        scope.registry_override = part(ex, global, "imageRegistry").or(scope.registry_override);
-        if let Some(image) = doc.get(global, "image").filter(|&i| doc.is_map(i)) {
-            scope.registry_default = part(ex, image, "registry").or(scope.registry_default);
-            scope.repository_default = part(ex, image, "repository").or(scope.repository_default);
-            scope.tag_default = part(ex, image, "tag").or(scope.tag_default);
+    let take = |slot: &mut Option<Inherited>, keys: &'static [&'static str]| {
+        if let Some(found) = inherited(ex, map, keys, depth) {
+            *slot = Some(found);
         }
-    }
-    if let Some(registry) = part(ex, map, "imageRegistry") {
-        scope.registry_default = Some(registry);
-    }
-    if let Some(namespace) = part(ex, map, "imageNamespace") {
-        scope.namespace = Some(namespace);
-    }
+    };
+    take(&mut scope.hub, &["global", "hub"]);
+    take(&mut scope.tag, &["global", "tag"]);
+    take(&mut scope.variant, &["global", "variant"]);
+    take(&mut scope.registry_override, &["global", "imageRegistry"]);
+    take(
+        &mut scope.registry_default,
+        &["global", "image", "registry"],
+    );
+    take(
+        &mut scope.repository_default,
+        &["global", "image", "repository"],
+    );
+    take(&mut scope.tag_default, &["global", "image", "tag"]);
+    take(&mut scope.tag_default, &["images", "tag"]);
+    take(&mut scope.registry_default, &["imageRegistry"]);
+    take(&mut scope.namespace, &["imageNamespace"]);
     scope
 }
 
@@ -126,7 +198,7 @@ fn visit<'e>(
     let Some(node) = doc.node(id) else { return };
     match &node.value {
         Value::Map(_) => {
-            let scope = enter(ex, id, scope);
+            let scope = enter(ex, id, path.len(), scope);
             for (key, _, value) in doc.entries(id) {
                 path.key(key);
                 entry(ex, id, key, value, path, scope, sink);
@@ -164,7 +236,7 @@ fn entry<'e>(
         if doc.scalar(value).is_some() {
             if doc.str(value).is_some() {
                 let found = if key == "image" {
-                    istio(ex, map, value, scope)
+                    istio(ex, map, value, scope, path)
                         .or_else(|| kserve(ex, map, value))
                         .unwrap_or_else(|| plain(ex, value))
                 } else {
@@ -175,13 +247,29 @@ fn entry<'e>(
             return;
         }
         if doc.is_map(value) {
-            if let Some(found) = image_map(ex, value, scope) {
+            if let Some(found) = image_map(ex, value, scope, path) {
                 sink.composed(ex, found, path);
                 return;
             }
             if choices(ex, value, path, sink) {
                 return;
             }
+            // Named image maps under one image key (kube-prometheus-stack's
+            // `upgradeJob.image.busybox`, `.kubectl`); other members are walked as usual.
+            let scope = enter(ex, value, path.len(), scope);
+            for (name, _, member) in doc.entries(value) {
+                path.key(name);
+                let found = doc
+                    .is_map(member)
+                    .then(|| image_map(ex, member, scope, path))
+                    .flatten();
+                match found {
+                    Some(found) => sink.composed(ex, found, path),
+                    None => visit(ex, member, path, scope, sink),
+                }
+                path.pop(1);
+            }
+            return;
         }
         if doc.is_seq(value) {
             list(ex, value, path, scope, sink);
@@ -189,7 +277,13 @@ fn entry<'e>(
         }
     } else if key == "images" {
         if doc.is_map(value) {
+            let scope = enter(ex, value, path.len(), scope);
             for (name, _, item) in doc.entries(value) {
+                // `images: {tag, pullPolicy, pullSecrets}` holds settings shared by the
+                // chart's images, not images.
+                if names_a_part(name) {
+                    continue;
+                }
                 path.key(name);
                 image_item(ex, item, path, scope, sink);
                 path.pop(1);
@@ -240,7 +334,7 @@ fn image_item<'e>(
         sink.composed(ex, plain(ex, item), path);
     } else if let Some(found) = doc
         .is_map(item)
-        .then(|| image_map(ex, item, scope))
+        .then(|| image_map(ex, item, scope, path))
         .flatten()
     {
         sink.composed(ex, found, path);
@@ -262,19 +356,36 @@ fn plain(ex: &Extractor<'_, '_>, node: NodeId) -> Composed {
         text,
         node,
         default_tag_suffix: None,
+        parts: Parts::Whole,
     }
 }
 
 /// Istio: `image: proxyv2` with a `hub` here or in `global` is `hub/proxyv2:tag[-variant]`.
 /// An image with a `/` is a full reference, as in Istio's templates.
-fn istio(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId, scope: Scope) -> Option<Composed> {
+fn istio(
+    ex: &Extractor<'_, '_>,
+    map: NodeId,
+    image: NodeId,
+    scope: Scope,
+    path: &KeyPath<'_>,
+) -> Option<Composed> {
     let name = ex.doc().str(image)?.trim();
     if name.is_empty() || name.contains('/') {
         return None;
     }
-    let hub = text_of(ex, part(ex, map, "hub").or(scope.hub))?;
-    let tag = text_of(ex, part(ex, map, "tag").or(scope.tag));
-    let variant = text_of(ex, part(ex, map, "variant").or(scope.variant));
+    let (hub_node, hub_at) = match part(ex, map, "hub") {
+        Some(own) => (own, PartAt::Own("hub")),
+        None => {
+            let global = scope.hub?;
+            (global.node, PartAt::Inherited(global.path(path)))
+        }
+    };
+    let hub = text_of(ex, Some(hub_node))?;
+    let tag = text_of(ex, part(ex, map, "tag").or(scope.tag.map(|t| t.node)));
+    let variant = text_of(
+        ex,
+        part(ex, map, "variant").or(scope.variant.map(|v| v.node)),
+    );
     let mut text = format!("{}/{name}", hub.trim_end_matches('/'));
     if let Some(tag) = tag {
         text.push(':');
@@ -289,6 +400,10 @@ fn istio(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId, scope: Scope) -> Op
         text,
         node: image,
         default_tag_suffix: None,
+        parts: Parts::Hub {
+            hub: hub_at,
+            name: name.to_owned(),
+        },
     })
 }
 
@@ -304,44 +419,105 @@ fn kserve(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Option<Composed
         node: image,
         untagged: false,
         default_tag_suffix: None,
+        parts: Parts::Versioned,
     })
 }
 
 /// An image map: the value of an image key holding a repository (or an image name) and parts.
-fn image_map(ex: &Extractor<'_, '_>, map: NodeId, scope: Scope) -> Option<Composed> {
+fn image_map(
+    ex: &Extractor<'_, '_>,
+    map: NodeId,
+    scope: Scope,
+    path: &KeyPath<'_>,
+) -> Option<Composed> {
     let doc = ex.doc();
+    let own_registry = doc
+        .get(map, "registry")
+        .filter(|&n| doc.scalar(n).is_some());
+    // The registry in force: a global override, else the image's own, else a global default.
+    let registry_at = |with_default: bool| -> Option<(Option<&str>, PartAt)> {
+        if let Some(global) = scope.registry_override {
+            return Some((
+                text_of(ex, Some(global.node)),
+                PartAt::Inherited(global.path(path)),
+            ));
+        }
+        if let Some(own) = own_registry {
+            return Some((text_of(ex, Some(own)), PartAt::Own("registry")));
+        }
+        if with_default {
+            if let Some(global) = scope.registry_default {
+                return Some((
+                    text_of(ex, Some(global.node)),
+                    PartAt::Inherited(global.path(path)),
+                ));
+            }
+        }
+        None
+    };
     let repository = part(ex, map, "repository");
     let image = part(ex, map, "image").filter(|&n| doc.str(n).is_some());
     let name = part(ex, map, "name").filter(|&n| doc.str(n).is_some());
-    let registry_override = text_of(ex, scope.registry_override);
-    let registry = registry_override.or_else(|| text_of(ex, part(ex, map, "registry")));
-    let (base, node) = if let Some(repository) = repository {
+    let mut namespace = None;
+    let (base, node, registry, repository_at) = if let Some(repository) = repository {
         let repo = text_of(ex, Some(repository))?;
-        // Bitnami and kube-prometheus-stack prefix their registry; ingress-nginx and
-        // cert-manager use a repository on its own.
-        let registry = registry.filter(|_| doc.get(map, "image").is_none());
-        (join(&[registry, Some(repo)]), repository)
+        // Bitnami and kube-prometheus-stack prefix their registry; ingress-nginx uses a set
+        // repository on its own.
+        let registry = registry_at(false).filter(|_| doc.get(map, "image").is_none());
+        let text = join(&[registry.as_ref().and_then(|r| r.0), Some(repo)]);
+        (
+            text,
+            repository,
+            registry.map(|r| r.1),
+            PartAt::Own("repository"),
+        )
     } else if let Some(image) = image {
-        let registry = registry.or_else(|| text_of(ex, scope.registry_default));
-        (join(&[registry, text_of(ex, Some(image))]), image)
+        let registry = registry_at(true);
+        let text = join(&[
+            registry.as_ref().and_then(|r| r.0),
+            text_of(ex, Some(image)),
+        ]);
+        (text, image, registry.map(|r| r.1), PartAt::Own("image"))
     } else if let Some(name) = name {
-        // cert-manager: [registry/]imageRegistry/imageNamespace/name.
+        // cert-manager: [registry/]imageRegistry/imageNamespace/name. The per-image `registry`
+        // is a deprecated prefix; `imageRegistry` is where the images are.
         let prefix = text_of(ex, part(ex, map, "registry"));
-        let repo = join(&[
+        let global = scope.registry_override.or(scope.registry_default);
+        namespace = text_of(ex, scope.namespace.map(|n| n.node)).map(str::to_owned);
+        let text = join(&[
             prefix,
-            registry_override.or_else(|| text_of(ex, scope.registry_default)),
-            text_of(ex, scope.namespace),
+            text_of(ex, global.map(|g| g.node)),
+            namespace.as_deref(),
             text_of(ex, Some(name)),
         ]);
-        (repo, name)
+        let registry = match (prefix, global) {
+            (Some(_), _) => Some(PartAt::Own("registry")),
+            (None, Some(global)) => Some(PartAt::Inherited(global.path(path))),
+            (None, None) => None,
+        };
+        (text, name, registry, PartAt::Own("name"))
     } else if doc.get(map, "repository").is_some() {
         // Argo CD: an empty repository inherits `global.image.repository`.
         let inherited = scope.repository_default?;
-        (join(&[registry, text_of(ex, Some(inherited))]), inherited)
+        let registry = registry_at(false);
+        let text = join(&[
+            registry.as_ref().and_then(|r| r.0),
+            text_of(ex, Some(inherited.node)),
+        ]);
+        (
+            text,
+            inherited.node,
+            registry.map(|r| r.1),
+            PartAt::Inherited(inherited.path(path)),
+        )
     } else {
         return None;
     };
-    let mut tag = text_of(ex, part(ex, map, "tag").or(scope.tag_default)).map(str::to_owned);
+    let mut tag = text_of(
+        ex,
+        part(ex, map, "tag").or(scope.tag_default.map(|t| t.node)),
+    )
+    .map(str::to_owned);
     // Jenkins: `tag` overrides the whole tag; `tagLabel` only suffixes the appVersion default.
     let default_tag_suffix = text_of(ex, part(ex, map, "tagLabel")).map(|l| format!("-{l}"));
     let digest = text_of(ex, part(ex, map, "digest"))
@@ -373,6 +549,11 @@ fn image_map(ex: &Extractor<'_, '_>, map: NodeId, scope: Scope) -> Option<Compos
         text,
         node,
         default_tag_suffix,
+        parts: Parts::Map {
+            registry,
+            repository: repository_at,
+            namespace,
+        },
     })
 }
 
