@@ -23,6 +23,51 @@ pub struct Cli {
 pub enum Command {
     /// List the images found in manifests (default: one normalized reference per line).
     Scan(ScanArgs),
+    /// Write Helm values overrides that point every image of the values files at a registry.
+    Overlay(OverlayArgs),
+}
+
+/// Where and how images are mapped into the private registry.
+#[derive(Debug, Args)]
+pub struct MappingArgs {
+    /// The private registry: HOST[:PORT][/PREFIX].
+    #[arg(long, value_name = "HOST[:PORT][/PREFIX]")]
+    pub registry: String,
+
+    /// Keep the source registry as a path under the private one
+    /// (`HOST/PREFIX/docker.io/library/nginx`), as a mirror that nests upstreams does.
+    #[arg(long)]
+    pub keep_registry_path: bool,
+}
+
+/// Output formats of `overlay`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OverlayFormat {
+    /// Helm values overrides, one document per values file.
+    Values,
+    /// A kustomization `images:` list (name, newName, newTag, digest).
+    Kustomize,
+}
+
+/// `imgsift overlay`.
+#[derive(Debug, Args)]
+pub struct OverlayArgs {
+    /// Inputs and filters: values files (and manifests rendered from them, to resolve tags).
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The registry mapping.
+    #[command(flatten)]
+    pub mapping: MappingArgs,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = OverlayFormat::Values)]
+    pub output: OverlayFormat,
+
+    /// Write one file per values file under DIR (atomically; inputs are never overwritten)
+    /// instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
 }
 
 /// Inputs and filters shared by every command that reads manifests.

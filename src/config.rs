@@ -4,10 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{Cli, Command, InputArgs, ScanFormat};
+use crate::cli::{Cli, Command, InputArgs, MappingArgs, OverlayFormat, ScanFormat};
 use crate::emit::WhyQuery;
 use crate::extract::ExtractOptions;
 use crate::input::Input;
+use crate::overlay::Mapping;
+use crate::registry::Registry;
 use crate::scan::ScanOptions;
 
 /// Everything a run needs.
@@ -24,6 +26,23 @@ pub struct Config {
 pub enum CommandConfig {
     /// `imgsift scan`.
     Scan(ScanConfig),
+    /// `imgsift overlay`.
+    Overlay(OverlayConfig),
+}
+
+/// `imgsift overlay`.
+#[derive(Debug, Clone)]
+pub struct OverlayConfig {
+    /// What to read.
+    pub inputs: Vec<Input>,
+    /// How to scan.
+    pub options: ScanOptions,
+    /// The registry mapping.
+    pub mapping: Mapping,
+    /// Values overrides or a kustomize list.
+    pub format: OverlayFormat,
+    /// Write files here instead of printing.
+    pub out_dir: Option<PathBuf>,
 }
 
 /// `imgsift scan`.
@@ -74,19 +93,17 @@ impl Config {
                 };
                 CommandConfig::Scan(ScanConfig {
                     inputs: inputs(&args.input, stdin_is_terminal)?,
-                    options: ScanOptions {
-                        extract: ExtractOptions {
-                            strict: args.input.strict,
-                            skip_test_hooks: args.input.skip_test_hooks,
-                            limits: Default::default(),
-                        },
-                        keep_sources: output.needs_sources(),
-                        limits: Default::default(),
-                        keep_values_text: false,
-                    },
+                    options: scan_options(&args.input, output.needs_sources(), false),
                     output,
                 })
             }
+            Command::Overlay(args) => CommandConfig::Overlay(OverlayConfig {
+                inputs: inputs(&args.input, stdin_is_terminal)?,
+                options: scan_options(&args.input, false, true),
+                mapping: mapping(&args.mapping)?,
+                format: args.output,
+                out_dir: args.out_dir,
+            }),
         };
         if cli.threads == Some(0) {
             bail!("--threads must be at least 1");
@@ -96,6 +113,26 @@ impl Config {
             command,
         })
     }
+}
+
+fn scan_options(args: &InputArgs, keep_sources: bool, keep_values_text: bool) -> ScanOptions {
+    ScanOptions {
+        extract: ExtractOptions {
+            strict: args.strict,
+            skip_test_hooks: args.skip_test_hooks,
+            limits: Default::default(),
+        },
+        keep_sources,
+        limits: Default::default(),
+        keep_values_text,
+    }
+}
+
+fn mapping(args: &MappingArgs) -> anyhow::Result<Mapping> {
+    Ok(Mapping {
+        registry: Registry::parse(&args.registry)?,
+        keep_registry_path: args.keep_registry_path,
+    })
 }
 
 fn inputs(args: &InputArgs, stdin_is_terminal: bool) -> anyhow::Result<Vec<Input>> {

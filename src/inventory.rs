@@ -55,6 +55,8 @@ pub struct Inventory {
     values: Vec<ValuesEntry>,
     charts: Vec<ChartInfo>,
     values_docs: Vec<ValuesDoc>,
+    /// Files read (on disk), so that outputs never replace one.
+    files: Vec<std::path::PathBuf>,
 }
 
 impl Inventory {
@@ -97,6 +99,16 @@ impl Inventory {
         docs.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
         docs.dedup();
         docs
+    }
+
+    /// Notes a file that was read.
+    pub fn read_file(&mut self, path: &std::path::Path) {
+        self.files.push(path.to_path_buf());
+    }
+
+    /// The files read.
+    pub fn files(&self) -> &[std::path::PathBuf] {
+        &self.files
     }
 
     /// Notes a chart found outside the scanned inputs (the Chart.yaml beside a values file).
@@ -142,6 +154,7 @@ impl Inventory {
         self.values.extend(other.values);
         self.charts.extend(other.charts);
         self.values_docs.extend(other.values_docs);
+        self.files.extend(other.files);
     }
 
     /// What values entries can take their tags from: the images of manifests, and charts.

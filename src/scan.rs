@@ -129,6 +129,9 @@ fn chart_beside(dir: &str, options: &ScanOptions) -> Option<ChartInfo> {
 }
 
 fn scan_file(file: &SourceFile, options: &ScanOptions, inventory: &mut Inventory) {
+    if let Some(path) = &file.path {
+        inventory.read_file(path);
+    }
     match file.open() {
         Ok(reader) if file.archive => scan_archive(reader, &file.display, options, inventory),
         Ok(reader) => scan_stream(reader, &file.display, file.role, options, inventory),

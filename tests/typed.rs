@@ -5,10 +5,12 @@
 //! deserialized into k8s-openapi's own structs, and the images read from the typed pod spec
 //! must equal the `podspec` images imgsift extracts from the same document.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use imgsift::document::{self, Doc, Limits, NodeId, ScalarKind, Value as Node};
+use imgsift::document::{self, Limits};
 use imgsift::extract::{self, Class, ExtractOptions};
 use imgsift::kube;
 use imgsift::reference::Reference;
@@ -18,30 +20,6 @@ use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Pod, PodSpec, PodTemplate, ReplicationController};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-fn to_json(doc: &Doc<'_>, id: NodeId, depth: usize) -> Value {
-    assert!(depth < 200, "corpus documents are not this deep");
-    match doc.node(id).map(|n| &n.value) {
-        Some(Node::Map(_)) => Value::Object(
-            doc.entries(id)
-                .into_iter()
-                .map(|(key, _, value)| (key.to_owned(), to_json(doc, value, depth + 1)))
-                .collect(),
-        ),
-        Some(Node::Seq(items)) => {
-            Value::Array(items.iter().map(|&i| to_json(doc, i, depth + 1)).collect())
-        }
-        Some(Node::Scalar(s)) => match s.kind {
-            ScalarKind::Null => Value::Null,
-            ScalarKind::Bool => Value::Bool(matches!(s.text.as_ref(), "true" | "True" | "TRUE")),
-            ScalarKind::Number => {
-                serde_json::from_str(&s.text).unwrap_or_else(|_| Value::String(s.text.to_string()))
-            }
-            ScalarKind::Str => Value::String(s.text.to_string()),
-        },
-        Some(Node::Alias(_)) | None => Value::Null,
-    }
-}
 
 fn typed<T: DeserializeOwned>(json: Value, what: &str) -> T {
     match serde_json::from_value(json) {
@@ -160,7 +138,8 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
                     if !kube::is_builtin(object.group(), &object.kind) {
                         continue;
                     }
-                    let Some(spec) = typed_pod_spec(&object.kind, to_json(doc, root, 0)) else {
+                    let Some(spec) = typed_pod_spec(&object.kind, common::to_json(doc, root, 0))
+                    else {
                         continue;
                     };
                     workloads += 1;

@@ -661,6 +661,51 @@ impl<'e, 'a> Extractor<'e, 'a> {
     }
 }
 
+/// Receives each image shape of a values document: the document, the composed reference, its
+/// key path and its file position.
+pub type ShapeVisitor<'v> = dyn FnMut(&Doc<'_>, shapes::Composed, &KeyPath<'_>, (u64, u64)) + 'v;
+
+/// Walks the image shapes of a values document, handing each composed reference, its key
+/// path and its file position to `found`. This is how the overlay finds what to rewrite: the
+/// same walk the scan does, with the document still at hand.
+pub fn values_shapes(doc: &Doc<'_>, file: &Arc<str>, document: u32, found: &mut ShapeVisitor<'_>) {
+    struct Forward<'f, 'v> {
+        found: &'f mut ShapeVisitor<'v>,
+    }
+    impl shapes::Sink for Forward<'_, '_> {
+        fn composed(
+            &mut self,
+            ex: &mut Extractor<'_, '_>,
+            found: shapes::Composed,
+            path: &KeyPath<'_>,
+        ) {
+            let text = found.text.trim();
+            if text.is_empty() || is_placeholder(text) {
+                return;
+            }
+            let at = ex.position(found.node);
+            (self.found)(ex.doc(), found, path, at);
+        }
+    }
+    let Some(root) = doc.root() else {
+        return;
+    };
+    let mut out = Output::default();
+    let mut extractor = Extractor {
+        doc,
+        file,
+        document,
+        options: ExtractOptions::default(),
+        object: None,
+        origin: Origin::FILE,
+        depth: 0,
+        out: &mut out,
+    };
+    let mut path = KeyPath::default();
+    let mut sink = Forward { found };
+    shapes::walk(&mut extractor, root, &mut path, &mut sink);
+}
+
 /// Extracts every image of one document into `out` and says what the document was.
 pub fn extract_document(
     doc: &Doc<'_>,

@@ -12,7 +12,8 @@
 //!   `imageNamespace`, Argo CD's empty `repository` inheriting `global.image.repository`;
 //!   and named image maps under one image key (`upgradeJob.image.busybox`);
 //! - Istio's `hub` + `image` + `tag` (+ `variant`), each inherited from `global` when empty;
-//! - KServe's `image` + `defaultImageVersion`;
+//! - `image` with its tag beside it: `tag` (Argo CD's redis-ha exporter), `imageTag` (older
+//!   charts), KServe's `defaultImageVersion`;
 //! - deployKF's `images.<name>: {repository, tag}` and `images.<name>: "ref"`;
 //! - Jupyter's spawner choices `image: {value, options: [...]}` (also `imageGroupOne`, ...);
 //! - lists of any of these, and lists of reference strings under an image key.
@@ -58,8 +59,12 @@ pub enum Parts {
         /// The image name (`proxyv2`).
         name: String,
     },
-    /// KServe: the string at the entry's path is the name; the tag is `defaultImageVersion`.
-    Versioned,
+    /// The string at the entry's path is the name, and the tag sits beside it under
+    /// `tag_key` (`tag`, `imageTag`, KServe's `defaultImageVersion`), possibly empty.
+    Sibling {
+        /// The key of the tag beside the image.
+        tag_key: &'static str,
+    },
 }
 
 /// A reference put together from the parts of a values tree.
@@ -237,7 +242,7 @@ fn entry<'e>(
             if doc.str(value).is_some() {
                 let found = if key == "image" {
                     istio(ex, map, value, scope, path)
-                        .or_else(|| kserve(ex, map, value))
+                        .or_else(|| sibling_tag(ex, map, value))
                         .unwrap_or_else(|| plain(ex, value))
                 } else {
                     plain(ex, value)
@@ -361,7 +366,8 @@ fn plain(ex: &Extractor<'_, '_>, node: NodeId) -> Composed {
 }
 
 /// Istio: `image: proxyv2` with a `hub` here or in `global` is `hub/proxyv2:tag[-variant]`.
-/// An image with a `/` is a full reference, as in Istio's templates.
+/// An image with a `/` is a full reference, as in Istio's templates; so is one with a tag or a
+/// digest (`nginx:1.25` beside an Istio `global.hub` is not an Istio component name).
 fn istio(
     ex: &Extractor<'_, '_>,
     map: NodeId,
@@ -370,11 +376,23 @@ fn istio(
     path: &KeyPath<'_>,
 ) -> Option<Composed> {
     let name = ex.doc().str(image)?.trim();
-    if name.is_empty() || name.contains('/') {
+    let bare = !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if !bare {
         return None;
     }
     let (hub_node, hub_at) = match part(ex, map, "hub") {
         Some(own) => (own, PartAt::Own("hub")),
+        // A tag under another name than Istio's `tag` says the image is not an Istio component,
+        // whatever hub the file has elsewhere.
+        None if ["imageTag", "defaultImageVersion"]
+            .iter()
+            .any(|key| ex.doc().get(map, key).is_some()) =>
+        {
+            return None;
+        }
         None => {
             let global = scope.hub?;
             (global.node, PartAt::Inherited(global.path(path)))
@@ -407,19 +425,31 @@ fn istio(
     })
 }
 
-/// KServe: `"image": "kserve/art-explainer"` with `"defaultImageVersion": "latest"`.
-fn kserve(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Option<Composed> {
-    let name = ex.doc().str(image)?.trim();
-    let version = text_of(ex, ex.doc().get(map, "defaultImageVersion"))?;
+/// Keys that hold the tag of an `image` beside them.
+const SIBLING_TAG_KEYS: [&str; 3] = ["tag", "imageTag", "defaultImageVersion"];
+
+/// `image: ghcr.io/oliver006/redis_exporter` with `tag: v1.75.0` beside it (or `imageTag`,
+/// KServe's `"defaultImageVersion": "latest"`). An image that has its own tag is left whole.
+fn sibling_tag(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Option<Composed> {
+    let doc = ex.doc();
+    let name = doc.str(image)?.trim();
     if has_tag_or_digest(name) {
         return None;
     }
+    let tag_key = SIBLING_TAG_KEYS
+        .into_iter()
+        .find(|key| doc.get(map, key).is_some_and(|n| doc.scalar(n).is_some()))?;
+    let tag = text_of(ex, doc.get(map, tag_key));
+    let text = match tag {
+        Some(tag) => format!("{name}:{tag}"),
+        None => name.to_owned(),
+    };
     Some(Composed {
-        text: format!("{name}:{version}"),
+        untagged: tag.is_none(),
+        text,
         node: image,
-        untagged: false,
         default_tag_suffix: None,
-        parts: Parts::Versioned,
+        parts: Parts::Sibling { tag_key },
     })
 }
 

@@ -93,3 +93,51 @@ pub fn read(path: &str) -> String {
         Err(err) => panic!("cannot read {path}: {err}"),
     }
 }
+
+/// A YAML node as JSON, with scalars typed as YAML resolves them.
+pub fn to_json(
+    doc: &imgsift::document::Doc<'_>,
+    id: imgsift::document::NodeId,
+    depth: usize,
+) -> serde_json::Value {
+    use imgsift::document::{ScalarKind, Value as Node};
+    use serde_json::Value;
+    assert!(depth < 200, "test documents are not this deep");
+    match doc.node(id).map(|n| &n.value) {
+        Some(Node::Map(_)) => Value::Object(
+            doc.entries(id)
+                .into_iter()
+                .map(|(key, _, value)| (key.to_owned(), to_json(doc, value, depth + 1)))
+                .collect(),
+        ),
+        Some(Node::Seq(items)) => {
+            Value::Array(items.iter().map(|&i| to_json(doc, i, depth + 1)).collect())
+        }
+        Some(Node::Scalar(s)) => match s.kind {
+            ScalarKind::Null => Value::Null,
+            ScalarKind::Bool => Value::Bool(matches!(s.text.as_ref(), "true" | "True" | "TRUE")),
+            // Numbers keep their text: `tag: 1.10` must stay 1.10 through a round trip.
+            ScalarKind::Number => serde_json::from_str(&s.text)
+                .ok()
+                .filter(|n: &Value| {
+                    let rendered = n.to_string();
+                    rendered == s.text
+                })
+                .unwrap_or_else(|| Value::String(s.text.to_string())),
+            ScalarKind::Str => Value::String(s.text.to_string()),
+        },
+        Some(Node::Alias(_)) | None => Value::Null,
+    }
+}
+
+/// Parses a YAML text (one document) into JSON.
+pub fn yaml_to_json(text: &str) -> serde_json::Value {
+    let docs = match imgsift::document::load(text, 1, &imgsift::document::Limits::default()) {
+        Ok(docs) => docs,
+        Err(err) => panic!("not YAML ({}:{}): {}", err.line, err.column, err.message),
+    };
+    match docs.first().and_then(|d| d.root().map(|root| (d, root))) {
+        Some((doc, root)) => to_json(doc, root, 0),
+        None => serde_json::Value::Null,
+    }
+}

@@ -1,0 +1,116 @@
+//! Writing output files: atomically, and never over an input.
+//!
+//! A file is written to a temporary file in its own folder and renamed into place, so a reader
+//! (or a crash) never sees half of it. Before anything is written, every target is checked
+//! against the files imgsift read: a command that would replace one of its own inputs is
+//! refused as a whole, so a mistyped `--out-dir .` cannot clobber a values file.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+/// `DIR/<display path>`, with `..`, `.`, a leading `/` and archive separators (`!/`) removed,
+/// so every output lands inside `dir`. Standard input (`-`) becomes `stdin.yaml`.
+pub fn under(dir: &Path, display: &str) -> PathBuf {
+    if display == "-" {
+        return dir.join("stdin.yaml");
+    }
+    let cleaned = display.replace("!/", "/");
+    let mut path = dir.to_path_buf();
+    for component in Path::new(&cleaned).components() {
+        if let Component::Normal(part) = component {
+            path.push(part);
+        }
+    }
+    path
+}
+
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(found) = path.canonicalize() {
+        return Some(found);
+    }
+    // A file that does not exist yet: its folder's canonical path and its name.
+    let parent = path.parent()?;
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Fails when any target is one of the inputs.
+pub fn refuse_inputs(targets: &[PathBuf], inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| canonical(p)).collect();
+    for target in targets {
+        if let Some(found) = canonical(target) {
+            if inputs.contains(&found) {
+                bail!(
+                    "{} is one of the inputs; imgsift never overwrites an input (choose another --out-dir)",
+                    target.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `contents` to `path` atomically, creating its folders.
+pub fn atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let mut file = tempfile::NamedTempFile::new_in(parent)
+        .with_context(|| format!("cannot write in {}", parent.display()))?;
+    file.write_all(contents)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_stay_under_the_directory() {
+        let dir = Path::new("out");
+        assert_eq!(
+            under(dir, "charts/a/values.yaml"),
+            Path::new("out/charts/a/values.yaml")
+        );
+        assert_eq!(
+            under(dir, "/abs/values.yaml"),
+            Path::new("out/abs/values.yaml")
+        );
+        assert_eq!(under(dir, "../../etc/passwd"), Path::new("out/etc/passwd"));
+        assert_eq!(
+            under(dir, "c.tgz!/c/values.yaml"),
+            Path::new("out/c.tgz/c/values.yaml")
+        );
+        assert_eq!(under(dir, "-"), Path::new("out/stdin.yaml"));
+    }
+
+    #[test]
+    fn an_input_is_never_a_target() {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(e) => panic!("{e}"),
+        };
+        let input = dir.path().join("values.yaml");
+        if let Err(e) = std::fs::write(&input, "a: 1\n") {
+            panic!("{e}");
+        }
+        assert!(refuse_inputs(std::slice::from_ref(&input), std::slice::from_ref(&input)).is_err());
+        let other = dir.path().join("out/values.yaml");
+        assert!(refuse_inputs(&[other], &[input]).is_ok());
+    }
+}

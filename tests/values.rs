@@ -1,0 +1,251 @@
+//! Helm values files: every image shape, tags as written, tags resolved from the run.
+
+mod common;
+
+use common::{imgsift, read};
+use serde_json::Value;
+
+/// `image REF CLASS PATH [tag_from=...]` and `unresolved REPO PATH` lines, as in the goldens.
+fn summary(json: &Value) -> String {
+    let mut lines = Vec::new();
+    for image in json["images"].as_array().into_iter().flatten() {
+        for source in image["sources"].as_array().into_iter().flatten() {
+            let mut line = format!(
+                "image {} {} {}",
+                image["ref"].as_str().unwrap_or_default(),
+                source["class"].as_str().unwrap_or_default(),
+                source["path"].as_str().unwrap_or_default()
+            );
+            if let Some(from) = source["tag_from"].as_str() {
+                line.push_str(&format!(" tag_from={from}"));
+            }
+            lines.push(line);
+        }
+    }
+    for entry in json["unresolved"].as_array().into_iter().flatten() {
+        lines.push(format!(
+            "unresolved {} {}",
+            entry["repository"].as_str().unwrap_or_default(),
+            entry["path"].as_str().unwrap_or_default()
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn every_chart_values_file_yields_its_reviewed_images_and_unresolved_entries() {
+    let files = [
+        "argo-cd-values",
+        "argo-workflows-values",
+        "cert-manager-values",
+        "ingress-nginx-values",
+        "istio-cni-values",
+        "istio-gateway-values",
+        "istiod-values",
+        "jenkins-values",
+        "kube-prometheus-stack-values",
+        "postgresql-values",
+        "redis-values",
+        "ztunnel-values",
+    ];
+    for name in files {
+        let input = format!("testdata/corpus/charts-values/{name}.yaml");
+        let run = imgsift(&["scan", "-o", "json", "--values", &input]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert_eq!(
+            summary(&run.json()),
+            read(&format!("tests/golden/values/{name}.txt")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn deploykf_images_are_found_where_its_air_gap_guide_says_they_are() {
+    let run = imgsift(&[
+        "scan",
+        "-o",
+        "json",
+        "testdata/corpus/deploykf/default_values.yaml",
+    ]);
+    let json = run.json();
+    let text = summary(&json);
+    assert_eq!(text, read("tests/golden/values/default_values.txt"));
+    for expected in [
+        "image ghcr.io/deploykf/kubeflow-pipelines/api-server:2.1.0-deploykf.0 values kubeflow_tools.pipelines.images.kfpApiServer",
+        "image ghcr.io/deploykf/kubeflow-pipelines/kfp-driver:2.1.0-deploykf.0 values kubeflow_tools.pipelines.kfpV2.driverImage",
+        "image ghcr.io/deploykf/kubeflow-pipelines/kfp-launcher:2.1.0-deploykf.0 values kubeflow_tools.pipelines.kfpV2.launcherImage",
+        "image ghcr.io/deploykf/kubeflow-pipelines/kfp-launcher:1.8.22-deploykf.0 values kubeflow_tools.pipelines.kfpV2.v2CompatibleLauncherImage",
+        "image gcr.io/google-containers/busybox:1.27 values kubeflow_tools.pipelines.cache.image",
+        "unresolved quay.io/jetstack/cert-manager-controller deploykf_dependencies.cert_manager.images.certManagerController",
+        "unresolved docker.io/istio/proxyv2 deploykf_dependencies.istio.images.istioProxy",
+    ] {
+        assert!(text.lines().any(|l| l == expected), "missing: {expected}");
+    }
+    // `tag: ~` is never guessed: none of those repositories is listed with `latest`.
+    let listed = imgsift(&["scan", "testdata/corpus/deploykf/default_values.yaml"]);
+    assert!(
+        !listed.stdout.contains("cert-manager-controller"),
+        "{}",
+        listed.stdout
+    );
+    assert!(!listed.stdout.contains(":latest"), "{}", listed.stdout);
+}
+
+#[test]
+fn every_values_shape_is_read_with_tags_as_written_and_decoys_ignored() {
+    let run = imgsift(&["scan", "-o", "json", "testdata/values/shapes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "decoys give neither images nor warnings");
+    let text = summary(&run.json());
+    assert_eq!(text, read("tests/golden/values/shapes.txt"));
+    for line in [
+        "image ghcr.io/acme/app:1.10 values app.image",
+        "image docker.io/library/redis:7.2 values cache.image",
+        "image ghcr.io/acme/queue:2.0 values queue.image",
+        "image docker.io/library/mysql:5.7.44 values legacy.image",
+        "image gcr.io/istio-release/proxyv2:1.29.1 values proxy.image",
+        "image docker.io/istio/pilot:1.28.0 values pilot.image",
+        "image quay.io/acme/optional:0.1.0 values optional.image",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing: {line}");
+    }
+    for decoy in ["in-prose", "regcred", "IfNotPresent", "Values.image"] {
+        assert!(!text.contains(decoy), "{decoy} must not be an image");
+    }
+}
+
+#[test]
+fn a_missing_tag_comes_from_the_charts_app_version() {
+    let run = imgsift(&[
+        "scan",
+        "-o",
+        "json",
+        "testdata/values/shapes",
+        "testdata/values/cert-manager-style",
+    ]);
+    let text = summary(&run.json());
+    assert!(text.contains("image ghcr.io/acme/api:3.1.4 values api.image tag_from=appVersion"));
+    assert!(text.contains(
+        "image quay.io/jetstack/cert-manager-controller:v1.19.4 values image tag_from=appVersion"
+    ));
+    // A values file named on its own still finds the Chart.yaml beside it.
+    let alone = imgsift(&["scan", "testdata/values/shapes/values.yaml"]);
+    assert!(alone.lines().contains(&"ghcr.io/acme/api:3.1.4"));
+}
+
+#[test]
+fn jenkins_appends_its_tag_label_to_the_app_version() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let chart = dir.path().join("jenkins");
+    std::fs::create_dir(&chart).unwrap_or_else(|e| panic!("{e}"));
+    for (from, to) in [
+        ("jenkins-Chart.yaml", "Chart.yaml"),
+        ("jenkins-values.yaml", "values.yaml"),
+    ] {
+        std::fs::copy(
+            common::root()
+                .join("testdata/corpus/charts-values")
+                .join(from),
+            chart.join(to),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let run = common::imgsift_in(dir.path(), &["scan", "-o", "json", "jenkins"]);
+    let text = summary(&run.json());
+    assert!(
+        text.contains("image docker.io/jenkins/jenkins:2.568.2-jdk21 values controller.image tag_from=appVersion"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_tag_comes_from_the_manifests_of_the_same_run() {
+    let run = imgsift(&[
+        "scan",
+        "-o",
+        "json",
+        "testdata/corpus/kubeflow/rendered.yaml",
+        "--values",
+        "testdata/corpus/charts-values/cert-manager-values.yaml",
+    ]);
+    let text = summary(&run.json());
+    for line in [
+        "image quay.io/jetstack/cert-manager-controller:v1.19.4 values image tag_from=manifests",
+        "image quay.io/jetstack/cert-manager-webhook:v1.19.4 values webhook.image tag_from=manifests",
+        "image quay.io/jetstack/cert-manager-cainjector:v1.19.4 values cainjector.image tag_from=manifests",
+        // The acmesolver's tag is only in the controller's --acme-http01-solver-image flag.
+        "image quay.io/jetstack/cert-manager-acmesolver:v1.19.4 values acmesolver.image tag_from=manifests",
+        // A Helm hook the static manifest does not carry: no tag anywhere, so unresolved.
+        "unresolved quay.io/jetstack/cert-manager-startupapicheck startupapicheck.image",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing: {line}\n{text}");
+    }
+    assert!(run.stderr.contains(
+        "cert-manager-values.yaml:1676:11: warning: startupapicheck.image: quay.io/jetstack/cert-manager-startupapicheck has no tag"
+    ), "{}", run.stderr);
+    let json = run.json();
+    let unresolved = &json["unresolved"][0];
+    assert_eq!(
+        unresolved["file"],
+        "testdata/corpus/charts-values/cert-manager-values.yaml"
+    );
+    assert_eq!(unresolved["line"], 1676);
+    assert_eq!(unresolved["reason"], "no tag");
+}
+
+#[test]
+fn values_images_that_no_scanned_manifest_uses_are_warned_about() {
+    let run = imgsift(&[
+        "scan",
+        "testdata/scan/workloads.yaml",
+        "testdata/values/shapes",
+    ]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains(
+        "testdata/values/shapes/values.yaml:12:10: warning: app.image: ghcr.io/acme/app:1.10 is set here but no manifest scanned with it uses it"
+    ), "{}", run.stderr);
+    // Without manifests in the run there is nothing to compare with, and no such warning.
+    let alone = imgsift(&["scan", "testdata/values/shapes"]);
+    assert!(!alone.stderr.contains("no manifest scanned with it uses it"));
+}
+
+#[test]
+fn a_file_given_with_values_is_read_as_values_whatever_it_holds() {
+    let run = imgsift(&[
+        "scan",
+        "-o",
+        "json",
+        "--values",
+        "testdata/scan/workloads.yaml",
+    ]);
+    let json = run.json();
+    let classes: Vec<&str> = json["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|i| i["sources"].as_array().into_iter().flatten())
+        .filter_map(|s| s["class"].as_str())
+        .collect();
+    assert!(!classes.is_empty());
+    assert!(classes.iter().all(|c| *c == "values"), "{classes:?}");
+}
+
+#[test]
+fn kustomization_files_are_not_values_files() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "images:\n  - name: nginx\n    newName: ghcr.io/acme/nginx\n    newTag: 1.25.3\nresources: []\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let run = common::imgsift_in(dir.path(), &["scan", "."]);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn strict_leaves_values_out() {
+    let run = imgsift(&["scan", "--strict", "testdata/values/shapes"]);
+    assert_eq!(run.stdout, "");
+}
