@@ -439,9 +439,9 @@ impl<'a, 'l> Builder<'a, 'l> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
-                self.nodes = Vec::new();
-                self.weights = Vec::new();
-                self.heights = Vec::new();
+                self.nodes.clear();
+                self.weights.clear();
+                self.heights.clear();
                 self.anchors.clear();
                 self.root = None;
                 self.has_merge_keys = false;

@@ -182,6 +182,54 @@ pub fn never_holds_images(group: &str, kind: &str) -> bool {
     )
 }
 
+/// The value of the first column-0 line `key: value` of a document's text: a top-level key
+/// of a block mapping. Kubernetes' decoders refuse a key given twice, so the first is the one.
+fn top_level_scalar<'t>(text: &'t [u8], key: &str) -> Option<&'t [u8]> {
+    let needle = format!("\n{key}:");
+    let at = if text.starts_with(&needle.as_bytes()[1..]) {
+        0
+    } else {
+        // Searching with the newline skips the many indented `kind:` lines of a CRD schema.
+        memchr::memmem::find(text, needle.as_bytes())? + 1
+    };
+    let rest = text.get(at + needle.len() - 1..)?;
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    let value = match memchr::memmem::find(line, b" #") {
+        Some(comment) => &line[..comment],
+        None => line,
+    };
+    let value = value.trim_ascii();
+    Some(
+        value
+            .strip_prefix(b"\"")
+            .and_then(|v| v.strip_suffix(b"\""))
+            .or_else(|| value.strip_prefix(b"'").and_then(|v| v.strip_suffix(b"'")))
+            .unwrap_or(value),
+    )
+}
+
+/// Whether a document's text shows, without parsing it, a kind that can never hold an image:
+/// a CustomResourceDefinition or a Secret. Parsing is most of imgsift's work and CRDs are most
+/// of the bytes of a platform render (94% of a Kubeflow install), so they are recognised from
+/// their top-level `kind:` and `apiVersion:` lines and passed over. Anything less certain
+/// (flow style, JSON, a `List`) is parsed as usual.
+pub fn sniff_never_holds_images(text: &[u8]) -> bool {
+    let Some(kind) = top_level_scalar(text, "kind") else {
+        return false;
+    };
+    let kind = match kind {
+        b"CustomResourceDefinition" => "CustomResourceDefinition",
+        b"Secret" => "Secret",
+        _ => return false,
+    };
+    let Some(api_version) =
+        top_level_scalar(text, "apiVersion").and_then(|v| std::str::from_utf8(v).ok())
+    else {
+        return false;
+    };
+    never_holds_images(group_of(api_version), kind)
+}
+
 /// The three container lists of a pod spec, in the order the kubelet starts them.
 pub const CONTAINER_LISTS: [&str; 3] = ["initContainers", "containers", "ephemeralContainers"];
 
@@ -275,6 +323,29 @@ mod tests {
         for &(group, kind, _) in POD_SPEC_PATHS {
             assert!(is_builtin(group, kind), "{group}/{kind}");
         }
+    }
+
+    #[test]
+    fn crds_and_secrets_are_recognised_before_parsing() {
+        let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x\nspec:\n  names: {kind: X}\n";
+        assert!(sniff_never_holds_images(crd.as_bytes()));
+        assert!(sniff_never_holds_images(
+            b"---\n# c\napiVersion: v1\nkind: \"Secret\" # s\ndata: {}\n"
+        ));
+        // Not certain enough, or not those kinds: parsed as usual.
+        assert!(!sniff_never_holds_images(
+            b"apiVersion: v1\nkind: ConfigMap\n"
+        ));
+        assert!(!sniff_never_holds_images(
+            b"apiVersion: example.com/v1\nkind: Secret\n"
+        ));
+        assert!(!sniff_never_holds_images(
+            b"{\"apiVersion\": \"v1\", \"kind\": \"Secret\"}"
+        ));
+        assert!(!sniff_never_holds_images(
+            b"apiVersion: v1\nkind: List\nitems:\n- kind: Secret\n"
+        ));
+        assert!(!sniff_never_holds_images(b"kind: Secret\n"));
     }
 
     #[test]

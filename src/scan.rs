@@ -173,39 +173,106 @@ fn scan_archive(
 
 /// Scans one stream of YAML documents.
 pub fn scan_stream(
-    reader: impl Read,
+    reader: impl Read + Send,
     file: &Arc<str>,
     role: Role,
     options: &ScanOptions,
     inventory: &mut Inventory,
 ) {
     let mut splitter = Splitter::new(reader, options.limits.max_document_bytes);
-    loop {
-        let batch = match splitter.next_batch(BATCH_BYTES) {
-            Ok(Some(batch)) => batch,
-            Ok(None) => break,
-            Err(err) => {
-                inventory.diagnose(Diagnostic::error(
-                    file,
-                    1,
-                    1,
-                    format!(
-                        "reading stopped part way: {}",
-                        input::describe_io_error(&err)
-                    ),
-                ));
-                break;
+    let first = splitter.next_batch(BATCH_BYTES);
+    let Some(results) = parse_batch(first, file, role, options, inventory) else {
+        return;
+    };
+    if splitter.finished() {
+        absorb(results, inventory);
+        return;
+    }
+    // A long stream: cutting the next batch overlaps with parsing this one, on a thread of its
+    // own, and the results of one batch are merged while the next is parsed. Two batches in
+    // flight bound the memory.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            loop {
+                let batch = splitter.next_batch(BATCH_BYTES);
+                let last = !matches!(batch, Ok(Some(_)));
+                if sender.send(batch).is_err() || last {
+                    break;
+                }
             }
-        };
-        let results: Vec<Output> = batch
+        });
+        let mut pending = results;
+        for batch in receiver {
+            let mut errors = Vec::new();
+            let (_, next) = rayon::join(
+                || absorb(std::mem::take(&mut pending), inventory),
+                || parse_batch_into(batch, file, role, options, &mut errors),
+            );
+            for error in errors {
+                inventory.diagnose(error);
+            }
+            match next {
+                Some(results) => pending = results,
+                None => break,
+            }
+        }
+        absorb(pending, inventory);
+    });
+}
+
+fn absorb(results: Vec<Output>, inventory: &mut Inventory) {
+    for result in results {
+        inventory.absorb(result);
+    }
+}
+
+/// Parses and extracts one batch in parallel; `None` when the stream is over.
+fn parse_batch(
+    batch: std::io::Result<Option<Batch>>,
+    file: &Arc<str>,
+    role: Role,
+    options: &ScanOptions,
+    inventory: &mut Inventory,
+) -> Option<Vec<Output>> {
+    let mut errors = Vec::new();
+    let results = parse_batch_into(batch, file, role, options, &mut errors);
+    for error in errors {
+        inventory.diagnose(error);
+    }
+    results
+}
+
+fn parse_batch_into(
+    batch: std::io::Result<Option<Batch>>,
+    file: &Arc<str>,
+    role: Role,
+    options: &ScanOptions,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<Output>> {
+    let batch = match batch {
+        Ok(Some(batch)) => batch,
+        Ok(None) => return None,
+        Err(err) => {
+            errors.push(Diagnostic::error(
+                file,
+                1,
+                1,
+                format!(
+                    "reading stopped part way: {}",
+                    input::describe_io_error(&err)
+                ),
+            ));
+            return None;
+        }
+    };
+    Some(
+        batch
             .pieces
             .par_iter()
             .map(|piece| scan_piece(&batch, piece, file, role, options))
-            .collect();
-        for result in results {
-            inventory.absorb(result);
-        }
-    }
+            .collect(),
+    )
 }
 
 fn scan_piece(
@@ -238,6 +305,9 @@ fn scan_piece(
         }
     };
     let bytes = batch.bytes(start, end);
+    if role == Role::Auto && crate::kube::sniff_never_holds_images(bytes) {
+        return result;
+    }
     let text = match decode(bytes, first_line) {
         Ok(text) => text,
         Err((line, column, message)) => {

@@ -111,6 +111,49 @@ fn classify(line: &[u8]) -> LineKind {
     }
 }
 
+/// The offset of the first newline followed by `-`, `.` or the first byte of a byte order mark:
+/// the only lines that may be markers. Blocks of 64 bytes are tested whole, with a comparison
+/// the compiler vectorizes; only a block that has a candidate is searched byte by byte.
+fn next_possible_marker(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let may_start = |b: u8| u8::from(b == b'-') | u8::from(b == b'.') | u8::from(b == 0xEF);
+    let mut start = 0;
+    while start + 1 < bytes.len() {
+        let end = (start + BLOCK).min(bytes.len() - 1);
+        let lines = &bytes[start..end];
+        let firsts = &bytes[start + 1..end + 1];
+        let hit = lines.iter().zip(firsts).fold(0u8, |acc, (&nl, &first)| {
+            acc | (u8::from(nl == b'\n') & may_start(first))
+        });
+        if hit != 0 {
+            if let Some(i) = lines
+                .iter()
+                .zip(firsts)
+                .position(|(&nl, &first)| nl == b'\n' && may_start(first) != 0)
+            {
+                return Some(start + i);
+            }
+        }
+        start = end;
+    }
+    None
+}
+
+/// Counts newlines at memory speed, without a call per line. In chunks of 255 bytes the count
+/// fits in a byte, so the compiler sums comparison results in byte-wide vector lanes.
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            u64::from(
+                chunk
+                    .iter()
+                    .fold(0u8, |count, &b| count.wrapping_add(u8::from(b == b'\n'))),
+            )
+        })
+        .sum()
+}
+
 /// Splits a reader into batches of documents.
 pub struct Splitter<R> {
     reader: R,
@@ -195,20 +238,16 @@ impl<R: Read> Splitter<R> {
         }))
     }
 
+    /// Whether the stream is exhausted and every document was handed out.
+    pub fn finished(&self) -> bool {
+        self.eof && self.buf.is_empty() && self.pieces.is_empty()
+    }
+
     fn fill(&mut self) -> io::Result<()> {
-        let len = self.buf.len();
-        self.buf.resize(len + BLOCK, 0);
-        let read = loop {
-            match self.reader.read(&mut self.buf[len..]) {
-                Ok(n) => break n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    self.buf.truncate(len);
-                    return Err(err);
-                }
-            }
-        };
-        self.buf.truncate(len + read);
+        // `read_to_end` appends into the vector's spare capacity without zeroing it first.
+        let read = (&mut self.reader)
+            .take(BLOCK as u64)
+            .read_to_end(&mut self.buf)?;
         if !self.started && self.buf.len() >= 3 {
             self.started = true;
             // A UTF-8 byte order mark is not content; dropping it keeps columns right.
@@ -223,9 +262,48 @@ impl<R: Read> Splitter<R> {
         Ok(())
     }
 
+    /// Skips, in one stride, the complete lines from `scan` that cannot be markers, when the
+    /// current document already has content: only a line starting `---`, `...` or with a byte
+    /// order mark needs a look. Returns whether it moved.
+    fn skip_content(&mut self) -> bool {
+        if !self.has_content || self.skipping || self.in_long_line {
+            return false;
+        }
+        let rest = &self.buf[self.scan..];
+        // The line at `scan` may itself be a marker: then it is the caller's to read. The
+        // stride covers it only when its first byte shows it cannot be one.
+        if matches!(rest.first(), None | Some(b'-' | b'.' | 0xEF)) {
+            return false;
+        }
+        let candidate = next_possible_marker(rest).unwrap_or(rest.len());
+        // Everything up to the newline before the candidate is plain content; without a
+        // candidate, everything up to the last complete line.
+        let end = if candidate < rest.len() {
+            candidate + 1
+        } else {
+            match memchr::memrchr(b'\n', rest) {
+                Some(last) => last + 1,
+                None => return false,
+            }
+        };
+        if end == 0 {
+            return false;
+        }
+        let lines = count_newlines(&rest[..end]);
+        if lines == 0 {
+            return false;
+        }
+        self.line += lines;
+        self.scan += end;
+        true
+    }
+
     /// Scans complete lines from `scan`, cutting documents at markers.
     fn scan_lines(&mut self) {
         while self.scan < self.buf.len() {
+            if self.skip_content() {
+                continue;
+            }
             let rest = &self.buf[self.scan..];
             let (line_end, next) = match memchr::memchr(b'\n', rest) {
                 Some(i) => (self.scan + i, self.scan + i + 1),
@@ -241,9 +319,14 @@ impl<R: Read> Splitter<R> {
                     return;
                 }
             };
+            let first = self.buf.get(self.scan).copied();
             let kind = if self.in_long_line {
                 // The tail of a line whose start was dropped: it cannot be a marker.
                 self.in_long_line = false;
+                LineKind::Content
+            } else if self.has_content && !matches!(first, Some(b'-' | b'.' | 0xEF)) {
+                // Once a document has content, only a marker line matters, and a marker starts
+                // with `-`, `.` or a byte order mark: the rest of the line need not be read.
                 LineKind::Content
             } else {
                 let line = &self.buf[self.scan..line_end];
@@ -351,6 +434,25 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn possible_markers_are_found_across_blocks() {
+        let mut text = "k: v\n".repeat(40);
+        assert_eq!(next_possible_marker(text.as_bytes()), None);
+        text.push_str("- item\n");
+        assert_eq!(next_possible_marker(text.as_bytes()), Some(199));
+        assert_eq!(next_possible_marker(b"a\n...\n"), Some(1));
+        assert_eq!(next_possible_marker(b"a\n\xEF\xBB\xBFb"), Some(1));
+        assert_eq!(next_possible_marker(b"a\n"), None);
+    }
+
+    #[test]
+    fn newlines_are_counted_across_chunks() {
+        let text = "a\n".repeat(1000) + "tail";
+        assert_eq!(count_newlines(text.as_bytes()), 1000);
+        assert_eq!(count_newlines(&[b'\n'; 255]), 255);
+        assert_eq!(count_newlines(b""), 0);
     }
 
     #[test]

@@ -45,11 +45,38 @@ pub fn config_map<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath
     path.pop(1);
 }
 
-/// Whether a text could hold an image at all: every shape has a key or value naming one.
+/// Whether a text could hold an image in a shape imgsift reads: every shape has a key that
+/// contains "image" (`image:`, `"image" :`, `proxyImage:`, `images:`, `imageGroupOne:`).
+/// A text that only mentions the word (PromQL's `image!=""` in a Grafana dashboard) is not
+/// worth parsing.
 fn mentions_image(text: &str) -> bool {
-    text.as_bytes()
-        .windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"image"))
+    let bytes = text.as_bytes();
+    // `image`, `Image` and `IMAGE` all contain `mage` or `MAGE`: two vectorized searches.
+    let hits =
+        memchr::memmem::find_iter(bytes, b"mage").chain(memchr::memmem::find_iter(bytes, b"MAGE"));
+    for found in hits {
+        if found == 0 || !matches!(bytes.get(found - 1), Some(b'i' | b'I')) {
+            continue;
+        }
+        let mut end = found + 4;
+        // The rest of the key: letters, digits, `_`, `-`, a closing quote, blanks, then `:`.
+        while bytes
+            .get(end)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+        {
+            end += 1;
+        }
+        if matches!(bytes.get(end), Some(b'"' | b'\'')) {
+            end += 1;
+        }
+        while matches!(bytes.get(end), Some(b' ' | b'\t')) {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b':') {
+            return true;
+        }
+    }
+    false
 }
 
 /// A string that may hold a document: parsed as YAML and walked, or scanned as a template.
@@ -382,6 +409,27 @@ mod tests {
                 ("spec.containers[1].image".to_owned(), "x:1", 14, 12),
             ]
         );
+    }
+
+    #[test]
+    fn only_texts_with_an_image_key_are_worth_parsing() {
+        for text in [
+            "image: x",
+            "{\"image\" : \"kserve/agent\"}",
+            "cacheImage: a/b",
+            "spec:\n  images:\n",
+            "'queue-sidecar-image': x",
+            "imageGroupOne:\n  value: x",
+        ] {
+            assert!(mentions_image(text), "{text}");
+        }
+        for text in [
+            "sum(container_memory{image!=\"\"})",
+            "the image is built nightly",
+            "no mention",
+        ] {
+            assert!(!mentions_image(text), "{text}");
+        }
     }
 
     #[test]

@@ -371,7 +371,16 @@ fn words(name: &str) -> Vec<String> {
 /// Whether a key names an image: its last word is IMAGE (`image`, `proxyImage`,
 /// `queue-sidecar-image`, `TENSORBOARD_IMAGE`). `images`, `imagePullPolicy`, `imageTag` do not.
 pub fn key_names_image(key: &str) -> bool {
-    words(key).last().is_some_and(|w| w.ends_with("IMAGE"))
+    contains_image(key) && words(key).last().is_some_and(|w| w.ends_with("IMAGE"))
+}
+
+/// Whether a name contains "image" in any case: the cheap test before splitting it into words.
+fn contains_image(name: &str) -> bool {
+    name.len() >= 5
+        && name
+            .as_bytes()
+            .windows(5)
+            .any(|w| w.eq_ignore_ascii_case(b"image"))
 }
 
 /// Words that make a name about a part of an image, or about pulling it, rather than an image:
@@ -410,7 +419,7 @@ const NOT_AN_IMAGE_WORDS: &[&str] = &[
 /// Whether a name (env var, flag, annotation key) is about an image: one of its words is IMAGE
 /// and none says it is only a part of one (see [`NOT_AN_IMAGE_WORDS`]).
 pub fn name_mentions_image(name: &str) -> bool {
-    words(name).iter().any(|w| w.ends_with("IMAGE")) && !names_a_part(name)
+    contains_image(name) && words(name).iter().any(|w| w.ends_with("IMAGE")) && !names_a_part(name)
 }
 
 /// Whether a name is about a part of an image or about pulling it (`tag`, `pullPolicy`,

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the fuzz targets (cargo-fuzz, libFuzzer) for a while each, seeded from testdata and the
+# corpus. Crashes land in fuzz/artifacts/<target>/; each one found becomes a regression test.
+#
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 600)
+# The machine's toolchain is stable; cargo-fuzz needs nightly flags, which RUSTC_BOOTSTRAP
+# allows on stable. No sanitizer runtime is needed with `-s none`: libFuzzer's own checks and
+# Rust's panics and overflow checks (debug assertions are on) catch the failures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET=${1:-600}
+export RUSTC_BOOTSTRAP=1
+
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+
+# Seeds: small real inputs for the scan target, reference strings for the grammar target.
+mkdir -p fuzz/corpus/scan fuzz/corpus/reference
+find testdata/scan testdata/inferred testdata/values testdata/charts -type f -name '*.y*ml' -size -64k \
+  -exec cp {} fuzz/corpus/scan/ \; 2>/dev/null || true
+grep -rhoE 'input: "[^"]{1,200}"' src/reference/tests.rs | sed 's/^input: "//; s/"$//' | sort -u | \
+  while IFS= read -r ref; do printf '%s' "$ref" > "fuzz/corpus/reference/$(printf '%s' "$ref" | sha1sum | cut -c1-16)"; done
+
+for target in reference scan; do
+  echo "== fuzzing $target for ${SECONDS_PER_TARGET}s"
+  (cd fuzz && cargo fuzz run -s none --debug-assertions "$target" "corpus/$target" -- \
+      -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1) 2>&1 | grep -E "^(#|stat::|==|INFO: Running|Done|SUMMARY|artifact)" | tail -15
+done
