@@ -14,13 +14,22 @@ export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
 # Seeds: small real inputs for the scan target, reference strings for the grammar target.
-mkdir -p fuzz/corpus/scan fuzz/corpus/reference
+mkdir -p fuzz/corpus/scan fuzz/corpus/reference fuzz/corpus/kustomize
 find testdata/scan testdata/inferred testdata/values testdata/charts -type f -name '*.y*ml' -size -64k \
   -exec cp {} fuzz/corpus/scan/ \; 2>/dev/null || true
 grep -rhoE 'input: "[^"]{1,200}"' src/reference/tests.rs | sed 's/^input: "//; s/"$//' | sort -u | \
   while IFS= read -r ref; do printf '%s' "$ref" > "fuzz/corpus/reference/$(printf '%s' "$ref" | sha1sum | cut -c1-16)"; done
 
-for target in reference scan; do
+# kustomize: a resource and a patch of the test trees, joined as the target's documents.
+for dir in testdata/kustomize/*/*; do
+  [ -d "$dir" ] || continue
+  files=$(find "$dir" -maxdepth 2 -name '*.yaml' ! -name 'kustomization.yaml' -size -16k | sort | head -3)
+  [ -n "$files" ] || continue
+  name=$(printf '%s' "$dir" | sha1sum | cut -c1-16)
+  for f in $files; do cat "$f"; printf '\n---\n'; done > "fuzz/corpus/kustomize/$name"
+done
+
+for target in reference scan kustomize; do
   echo "== fuzzing $target for ${SECONDS_PER_TARGET}s"
   (cd fuzz && cargo fuzz run -s none --debug-assertions "$target" "corpus/$target" -- \
       -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

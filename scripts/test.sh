@@ -24,6 +24,13 @@ cargo fmt --all -- --check
 log "cargo clippy -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
 
+# The kustomize tests also compare with real kustomize where kubectl is installed; say which.
+if command -v kubectl >/dev/null 2>&1; then
+  log "kubectl found: kustomize builds are compared live with kubectl kustomize and with goldens"
+else
+  log "kubectl not found: kustomize builds are compared with the committed goldens only"
+fi
+
 log "cargo test"
 cargo test --locked --all-targets
 

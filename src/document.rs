@@ -98,6 +98,18 @@ pub struct Node<'a> {
     line: u32,
     /// Column counting from 1, in characters.
     column: u32,
+    /// 0 for a node of the document's own text; `k` for `origins[k - 1]` in a document built
+    /// from pieces of several files (a kustomize build).
+    origin: u32,
+}
+
+/// Where a node of a built document comes from: its file, and the transform that made it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NodeOrigin {
+    /// The file the node's text is in.
+    pub file: std::sync::Arc<str>,
+    /// What changed it, when something did (`images` of a kustomization, a patch).
+    pub transform: Option<std::sync::Arc<str>>,
 }
 
 /// One YAML document as a position-carrying tree.
@@ -108,6 +120,8 @@ pub struct Doc<'a> {
     /// Absolute line (1-based) of the first line of the text the document was loaded from.
     base_line: u64,
     has_merge_keys: bool,
+    /// Files and transforms of the nodes of a built document; empty for a loaded one.
+    origins: Vec<NodeOrigin>,
 }
 
 /// Why a document could not be loaded.
@@ -164,6 +178,40 @@ impl<'a> Doc<'a> {
                 u64::from(node.column),
             ),
             None => (self.base_line, 1),
+        }
+    }
+
+    /// The file and transform of a node of a built document; `None` for a node of the
+    /// document's own text.
+    pub fn origin(&self, id: NodeId) -> Option<&NodeOrigin> {
+        let node = self.nodes.get(id as usize)?;
+        let index = node.origin.checked_sub(1)?;
+        self.origins.get(index as usize)
+    }
+
+    /// A document from nodes made elsewhere (`tree.rs`): `nodes` hold absolute lines (minus
+    /// one) and origin indices into `origins`.
+    pub fn built(
+        nodes: Vec<(Value<'a>, u64, u64, u32)>,
+        root: Option<NodeId>,
+        origins: Vec<NodeOrigin>,
+    ) -> Doc<'a> {
+        let has_merge_keys = false;
+        let nodes = nodes
+            .into_iter()
+            .map(|(value, line, column, origin)| Node {
+                value,
+                line: u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+                origin,
+            })
+            .collect();
+        Doc {
+            nodes,
+            root,
+            base_line: 1,
+            has_merge_keys,
+            origins,
         }
     }
 
@@ -429,6 +477,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             value,
             line: span.start.line().saturating_sub(1) as u32,
             column: span.start.col() as u32 + 1,
+            origin: 0,
         });
         self.weights.push(weight);
         self.heights.push(height);
@@ -452,6 +501,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                     root: self.root.take(),
                     base_line: self.base_line,
                     has_merge_keys: self.has_merge_keys,
+                    origins: Vec::new(),
                 };
                 self.weights.clear();
                 self.heights.clear();

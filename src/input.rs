@@ -77,7 +77,7 @@ fn has_yaml_extension(path: &Path) -> bool {
 /// `values.yaml` is values whatever it holds.
 fn role_by_name(path: &Path) -> Role {
     match path.file_name().and_then(|n| n.to_str()) {
-        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization") => Role::Kustomization,
+        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization") => Role::Manifest,
         Some("values.yaml") if in_chart(path) => Role::Values,
         _ => Role::Auto,
     }
@@ -211,7 +211,9 @@ fn walk(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
         };
         let path = entry.path();
         let archive = is_subchart_archive(path);
-        if entry.file_type().is_dir() || !(has_yaml_extension(path) || archive) {
+        // `Kustomization` has no extension; the folder is a kustomize root all the same.
+        let kustomization = entry.file_name() == "Kustomization";
+        if entry.file_type().is_dir() || !(has_yaml_extension(path) || archive || kustomization) {
             continue;
         }
         // A chart's values schema describes values; its defaults and examples are not images.

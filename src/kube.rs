@@ -11,14 +11,36 @@ use k8s_openapi::Resource;
 
 use crate::document::{Doc, NodeId};
 
+/// Whether a k8s-openapi scope type is cluster-wide.
+trait ClusterWide {
+    const CLUSTER: bool;
+}
+
+impl ClusterWide for k8s_openapi::ClusterResourceScope {
+    const CLUSTER: bool = true;
+}
+
+impl ClusterWide for k8s_openapi::NamespaceResourceScope {
+    const CLUSTER: bool = false;
+}
+
+impl ClusterWide for k8s_openapi::SubResourceScope {
+    const CLUSTER: bool = false;
+}
+
 macro_rules! group_kinds {
     ($($ty:path),* $(,)?) => {
-        &[$((<$ty as Resource>::GROUP, <$ty as Resource>::KIND)),*]
+        &[$((
+            <$ty as Resource>::GROUP,
+            <$ty as Resource>::KIND,
+            <<$ty as Resource>::Scope as ClusterWide>::CLUSTER,
+        )),*]
     };
 }
 
-/// Every (group, kind) the Kubernetes API defines, per k8s-openapi.
-static BUILTIN: &[(&str, &str)] = group_kinds![
+/// Every (group, kind) the Kubernetes API defines, per k8s-openapi, and whether it is
+/// cluster-scoped.
+static BUILTIN: &[(&str, &str, bool)] = group_kinds![
     k8s_openapi::api::admissionregistration::v1::MutatingWebhookConfiguration,
     k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicy,
     k8s_openapi::api::admissionregistration::v1::ValidatingAdmissionPolicyBinding,
@@ -157,12 +179,20 @@ pub fn group_of(api_version: &str) -> &str {
 
 /// Whether the Kubernetes API itself defines this kind.
 pub fn is_builtin(group: &str, kind: &str) -> bool {
-    BUILTIN.iter().any(|&(g, k)| g == group && k == kind)
+    BUILTIN.iter().any(|&(g, k, _)| g == group && k == kind)
         || LEGACY_GROUPS.iter().any(|&(g, k)| g == group && k == kind)
         // Every built-in kind has a `<Kind>List`; none is a custom resource.
         || kind
             .strip_suffix("List")
-            .is_some_and(|item| BUILTIN.iter().any(|&(g, k)| g == group && k == item))
+            .is_some_and(|item| BUILTIN.iter().any(|&(g, k, _)| g == group && k == item))
+}
+
+/// Whether a built-in kind is cluster-scoped (a namespace does not apply to it). Custom kinds
+/// are taken as namespaced, as kustomize does without their CRD.
+pub fn is_cluster_scoped(group: &str, kind: &str) -> bool {
+    BUILTIN
+        .iter()
+        .any(|&(g, k, cluster)| cluster && g == group && k == kind)
 }
 
 /// The path from the object's root to its pod spec, for built-in kinds that have one.
@@ -316,6 +346,22 @@ mod tests {
         assert!(!is_builtin("argoproj.io", "Workflow"));
         assert!(!is_builtin("monitoring.coreos.com", "Prometheus"));
         assert!(!is_builtin("apps", "Workflow"));
+    }
+
+    #[test]
+    fn scopes_come_from_k8s_openapi() {
+        assert!(is_cluster_scoped("", "Namespace"));
+        assert!(is_cluster_scoped(
+            "rbac.authorization.k8s.io",
+            "ClusterRole"
+        ));
+        assert!(is_cluster_scoped(
+            "apiextensions.k8s.io",
+            "CustomResourceDefinition"
+        ));
+        assert!(!is_cluster_scoped("apps", "Deployment"));
+        assert!(!is_cluster_scoped("", "ConfigMap"));
+        assert!(!is_cluster_scoped("example.com", "Widget"));
     }
 
     #[test]

@@ -17,9 +17,11 @@ pub mod kube;
 pub mod overlay;
 pub mod reference;
 pub mod registry;
+pub mod render;
 pub mod resolve;
 pub mod scan;
 pub mod split;
+pub mod tree;
 pub mod write;
 
 use std::io::{self, Write};

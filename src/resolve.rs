@@ -174,6 +174,7 @@ mod tests {
                 class: Class::Values,
                 raw: raw.to_owned(),
                 tag_from: None,
+                transform: None,
             },
             untagged,
             default_tag_suffix: None,

@@ -7,7 +7,9 @@
 //! inventory keeps. Every problem is a diagnostic tied to a file and position; nothing stops
 //! the scan of the other documents and files.
 
+use std::collections::BTreeSet;
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -18,6 +20,7 @@ use crate::document::{self, Limits};
 use crate::extract::{self, ChartInfo, DocKind, ExtractOptions, Output, Role};
 use crate::input::{self, Input, Resolved, SourceFile};
 use crate::inventory::{Finished, Inventory};
+use crate::render::kustomize;
 use crate::split::{Batch, Piece, Splitter};
 
 /// Bytes of documents handed to the thread pool at a time.
@@ -75,22 +78,15 @@ pub fn scan_inventory(
         }
         match resolved {
             None => {}
-            Some(Resolved::Single(file)) => scan_file(&file, options, &mut inventory),
-            Some(Resolved::Directory(files)) => {
-                progress.start(files.len() as u64);
-                let parts: Vec<Inventory> = files
-                    .par_iter()
-                    .map(|file| {
-                        let mut part = Inventory::new(options.keep_sources);
-                        scan_file(file, options, &mut part);
-                        progress.advance();
-                        part
-                    })
-                    .collect();
-                progress.finish();
-                for part in parts {
-                    inventory.merge(part);
+            Some(Resolved::Single(file)) => match kustomize_root_of(&file) {
+                Some(root) => {
+                    let built = kustomize::build(&root, &options.limits);
+                    scan_build(built, options, &mut inventory);
                 }
+                None => scan_file(&file, options, &mut inventory),
+            },
+            Some(Resolved::Directory(files)) => {
+                scan_directory(files, options, progress, &mut inventory);
             }
         }
     }
@@ -100,6 +96,126 @@ pub fn scan_inventory(
         }
     }
     inventory
+}
+
+/// The folder to build when a file named on its own is a kustomization file.
+fn kustomize_root_of(file: &SourceFile) -> Option<PathBuf> {
+    let path = file.path.as_ref()?;
+    if !kustomize::is_kustomization_name(path) {
+        return None;
+    }
+    Some(match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    })
+}
+
+/// Scans the files of a walked directory. Its kustomize roots are built first; a root that
+/// another root pulls in is not reported on its own (its resources are in the includer's
+/// output, transformed), and no file a build read is scanned again alone.
+fn scan_directory(
+    files: Vec<SourceFile>,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    inventory: &mut Inventory,
+) {
+    // A folder with two kustomization files is one root (kustomize refuses it; the first name
+    // in kustomize's order is built).
+    let roots: Vec<PathBuf> = files
+        .iter()
+        .filter_map(kustomize_root_of)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    progress.start((files.len() + roots.len()) as u64);
+    let builds: Vec<(PathBuf, kustomize::Built)> = roots
+        .par_iter()
+        .map(|root| {
+            let built = kustomize::build(root, &options.limits);
+            progress.advance();
+            let canonical = kustomize::kustomization_file(root)
+                .and_then(|f| std::fs::canonicalize(f).ok())
+                .unwrap_or_default();
+            (canonical, built)
+        })
+        .collect();
+    // Root A is left out when another root B read A's kustomization file and A did not read
+    // B's (two roots that include each other are a cycle, reported by both builds).
+    let consumed_by = |file: &PathBuf, other: &kustomize::Built| other.consumed.contains(file);
+    let kept: Vec<bool> = builds
+        .iter()
+        .enumerate()
+        .map(|(i, (file, built))| {
+            !builds.iter().enumerate().any(|(j, (other_file, other))| {
+                i != j && consumed_by(file, other) && !consumed_by(other_file, built)
+            })
+        })
+        .collect();
+    let consumed: BTreeSet<&PathBuf> = builds.iter().flat_map(|(_, b)| &b.consumed).collect();
+    let remaining: Vec<SourceFile> = if consumed.is_empty() {
+        files
+    } else {
+        files
+            .into_iter()
+            .filter(|file| {
+                let read = file
+                    .path
+                    .as_ref()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|p| consumed.contains(&p));
+                if read {
+                    progress.advance();
+                }
+                !read
+            })
+            .collect()
+    };
+    let parts: Vec<Inventory> = remaining
+        .par_iter()
+        .map(|file| {
+            let mut part = Inventory::new(options.keep_sources);
+            scan_file(file, options, &mut part);
+            progress.advance();
+            part
+        })
+        .collect();
+    progress.finish();
+    for ((_, built), keep) in builds.into_iter().zip(kept) {
+        if keep {
+            scan_build(built, options, inventory);
+        }
+    }
+    for part in parts {
+        inventory.merge(part);
+    }
+}
+
+/// Extracts the images of a kustomize build's resources.
+fn scan_build(built: kustomize::Built, options: &ScanOptions, inventory: &mut Inventory) {
+    for path in &built.consumed {
+        inventory.read_file(path);
+    }
+    for diagnostic in built.diagnostics {
+        inventory.diagnose(diagnostic);
+    }
+    let results: Vec<Output> = built
+        .resources
+        .par_iter()
+        .map(|resource| {
+            let doc = resource.tree.into_doc();
+            let mut out = Output::default();
+            extract::extract_document(
+                &doc,
+                &resource.file,
+                resource.document,
+                options.extract,
+                Role::Manifest,
+                &mut out,
+            );
+            out
+        })
+        .collect();
+    absorb(results, inventory);
 }
 
 /// The Chart.yaml in folder `dir` on disk, when a values file was scanned without it: its
@@ -254,15 +370,7 @@ fn parse_batch_into(
         Ok(Some(batch)) => batch,
         Ok(None) => return None,
         Err(err) => {
-            errors.push(Diagnostic::error(
-                file,
-                1,
-                1,
-                format!(
-                    "reading stopped part way: {}",
-                    input::describe_io_error(&err)
-                ),
-            ));
+            errors.push(read_stopped(file, &err));
             return None;
         }
     };
@@ -308,25 +416,14 @@ fn scan_piece(
     if role == Role::Auto && crate::kube::sniff_never_holds_images(bytes) {
         return result;
     }
-    let text = match decode(bytes, first_line) {
+    let text = match piece_text(bytes, bom, first_line, index, file) {
         Ok(text) => text,
-        Err((line, column, message)) => {
-            result.diagnostics.push(Diagnostic::error(
-                file,
-                line,
-                column,
-                format!("{message}; document {index} was not scanned"),
-            ));
+        Err(diagnostic) => {
+            result.diagnostics.push(diagnostic);
             return result;
         }
     };
-    let cleaned;
-    let text = if bom {
-        cleaned = strip_line_start_boms(text);
-        cleaned.as_str()
-    } else {
-        text
-    };
+    let text = text.as_ref();
     match document::load(text, first_line, &options.limits) {
         Ok(docs) => {
             for doc in &docs {
@@ -350,6 +447,104 @@ fn scan_piece(
         )),
     }
     result
+}
+
+fn read_stopped(file: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        1,
+        1,
+        format!(
+            "reading stopped part way: {}",
+            input::describe_io_error(err)
+        ),
+    )
+}
+
+/// The text of a document piece: checked to be UTF-8 without NUL bytes, byte order marks at
+/// line starts dropped.
+fn piece_text<'b>(
+    bytes: &'b [u8],
+    bom: bool,
+    first_line: u64,
+    index: u32,
+    file: &str,
+) -> Result<std::borrow::Cow<'b, str>, Diagnostic> {
+    match decode(bytes, first_line) {
+        Ok(text) if bom => Ok(std::borrow::Cow::Owned(strip_line_start_boms(text))),
+        Ok(text) => Ok(std::borrow::Cow::Borrowed(text)),
+        Err((line, column, message)) => Err(Diagnostic::error(
+            file,
+            line,
+            column,
+            format!("{message}; document {index} was not scanned"),
+        )),
+    }
+}
+
+/// Reads every document of a whole file held in memory, in order: `each` gets the document's
+/// 1-based index and the parsed document. Documents that cannot be read are diagnostics and
+/// the others are still read. Builds (kustomize) read their inputs this way.
+pub fn each_document(
+    bytes: &[u8],
+    file: &Arc<str>,
+    limits: &Limits,
+    each: &mut dyn FnMut(u32, &document::Doc<'_>),
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut splitter = Splitter::new(bytes, limits.max_document_bytes);
+    loop {
+        let batch = match splitter.next_batch(usize::MAX) {
+            Ok(Some(batch)) => batch,
+            Ok(None) => break,
+            Err(err) => {
+                diagnostics.push(read_stopped(file, &err));
+                break;
+            }
+        };
+        for piece in &batch.pieces {
+            match *piece {
+                Piece::TooLarge { first_line, index } => diagnostics.push(Diagnostic::error(
+                    file,
+                    first_line,
+                    1,
+                    format!(
+                        "document {index} is larger than {} MiB; it was not read",
+                        limits.max_document_bytes >> 20
+                    ),
+                )),
+                Piece::Doc {
+                    start,
+                    end,
+                    first_line,
+                    index,
+                    bom,
+                } => {
+                    let text =
+                        match piece_text(batch.bytes(start, end), bom, first_line, index, file) {
+                            Ok(text) => text,
+                            Err(diagnostic) => {
+                                diagnostics.push(diagnostic);
+                                continue;
+                            }
+                        };
+                    match document::load(&text, first_line, limits) {
+                        Ok(docs) => docs.iter().for_each(|doc| each(index, doc)),
+                        Err(err) => diagnostics.push(Diagnostic::error(
+                            file,
+                            err.line,
+                            err.column,
+                            format!("{}; document {index} was not read", err.message),
+                        )),
+                    }
+                }
+            }
+        }
+        if splitter.finished() {
+            break;
+        }
+    }
+    diagnostics
 }
 
 /// Drops byte order marks at line starts. A mark is invisible and has no width, so columns

@@ -46,6 +46,8 @@ struct SourceOut<'a> {
     hook: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_from: Option<TagFrom>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transform: Option<&'a str>,
 }
 
 impl<'a> SourceOut<'a> {
@@ -64,6 +66,7 @@ impl<'a> SourceOut<'a> {
             raw: &source.raw,
             hook: object.and_then(|o| o.hook.as_deref()),
             tag_from: source.tag_from,
+            transform: source.transform.as_deref(),
         }
     }
 }

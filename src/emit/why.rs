@@ -1,4 +1,5 @@
-//! `--why REF`: every source of one image, one per line, `file:line:col: class ...`.
+//! `--why REF`: every source of one image, one per line, `file:line:col: class ...`, followed
+//! by the transforms that built it, if any.
 
 use std::io::{self, Write};
 
@@ -59,6 +60,13 @@ pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) ->
                 write!(out, " [helm test hook]")?;
             }
             writeln!(out)?;
+            // What a kustomize build did to the text, one step per line.
+            if let Some(transform) = source.transform.as_deref() {
+                for (i, step) in transform.split("; then ").enumerate() {
+                    let word = if i == 0 { "via" } else { "then" };
+                    writeln!(out, "    {word} {step}")?;
+                }
+            }
         }
     }
     Ok(matched)

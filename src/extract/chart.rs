@@ -24,7 +24,7 @@ pub fn is_chart_metadata(doc: &crate::document::Doc<'_>, root: NodeId) -> bool {
 /// Helm uses as the default tag of the chart's images.
 pub fn chart_yaml<'e>(ex: &mut Extractor<'e, '_>, root: NodeId, path: &mut KeyPath<'e>) {
     let doc = ex.doc();
-    let file: &str = ex.file;
+    let file: &str = &ex.file;
     let dir = match file.rfind('/') {
         Some(i) => file[..i].to_owned(),
         None => String::new(),

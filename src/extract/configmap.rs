@@ -17,7 +17,7 @@
 //! Everything found is a guess from names, so only qualified references count.
 
 use super::shapes::{self, Composed, Sink};
-use super::{Class, Extractor, KeyPath, key_names_image};
+use super::{Class, Extractor, KeyPath, Loc, key_names_image};
 use crate::document::NodeId;
 
 /// Reads a ConfigMap's `data`.
@@ -94,7 +94,7 @@ struct ConfigMapSink;
 impl Sink for ConfigMapSink {
     fn composed(&mut self, ex: &mut Extractor<'_, '_>, found: Composed, path: &KeyPath<'_>) {
         // A controller uses the value as written: an untagged one is pulled as `latest`.
-        let at = ex.position(found.node);
+        let at = ex.locate(found.node);
         ex.candidate_text(&found.text, at, path, Class::Configmap);
     }
 
@@ -123,6 +123,7 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
     }
     let (line, column) = doc.position(node);
     let origin = ex.origin.nested(scalar, line, column);
+    let held_in = ex.locate(node);
     for found in template_images(text) {
         let mut inner = KeyPath::under(path.to_string());
         for frame in &found.frames {
@@ -132,7 +133,12 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
             };
         }
         inner.key(found.key);
-        let at = origin.map(found.line as u64 + 1, found.column as u64);
+        let (line, column) = origin.map(found.line as u64 + 1, found.column as u64);
+        let at = Loc {
+            line,
+            column,
+            ..held_in.clone()
+        };
         ex.candidate_text(found.value, at, &inner, Class::Configmap);
     }
 }

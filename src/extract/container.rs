@@ -85,7 +85,7 @@ fn arguments<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPa
         };
         let value = value.trim_matches(['"', '\'']);
         path.key(at.list).index(at.index);
-        let position = ex.position(at.node);
+        let position = ex.locate(at.node);
         ex.candidate_text(value, position, path, Class::Arg);
         path.pop(2);
     }

@@ -110,6 +110,22 @@ pub struct Source {
     pub raw: String,
     /// For a values entry without a tag, where its tag was found.
     pub tag_from: Option<TagFrom>,
+    /// What built the text the image was read from, when it was built (a kustomize `images`
+    /// entry, a patch, a generator).
+    pub transform: Option<Arc<str>>,
+}
+
+/// Where a reference is in the input: file, 1-based line and column, and what built the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loc {
+    /// The file.
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+    /// The transform that built it, if any.
+    pub transform: Option<Arc<str>>,
 }
 
 impl Source {
@@ -198,8 +214,9 @@ pub enum Role {
     Auto,
     /// Given with `--values`: a values file whatever it holds.
     Values,
-    /// A kustomization file: not a values file (its `images:` are transforms, not images).
-    Kustomization,
+    /// Manifests only, never a values file: a kustomization file (its `images:` are
+    /// transforms, not images) and the resources of a kustomize build.
+    Manifest,
 }
 
 /// What extraction is asked to keep.
@@ -501,7 +518,10 @@ impl Origin {
 /// Per-document extraction state.
 pub struct Extractor<'e, 'a> {
     doc: &'e Doc<'a>,
-    file: &'e Arc<str>,
+    /// The file of the document's own nodes (built documents say per node).
+    file: Arc<str>,
+    /// The transform of the document's own nodes (a document held in a built one inherits it).
+    transform: Option<Arc<str>>,
     document: u32,
     options: ExtractOptions,
     object: Option<Arc<Object>>,
@@ -526,6 +546,25 @@ impl<'e, 'a> Extractor<'e, 'a> {
         self.origin.map(line, column)
     }
 
+    /// Where a node is: its file, position and transform.
+    pub fn locate(&self, node: NodeId) -> Loc {
+        let (line, column) = self.position(node);
+        match self.doc.origin(node) {
+            Some(origin) => Loc {
+                file: Arc::clone(&origin.file),
+                line,
+                column,
+                transform: origin.transform.clone(),
+            },
+            None => Loc {
+                file: Arc::clone(&self.file),
+                line,
+                column,
+                transform: self.transform.clone(),
+            },
+        }
+    }
+
     /// Offers the string at `node` as an image of `class`; see the module documentation.
     pub fn candidate(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class) {
         self.offer_node(node, path, class, !class.is_inferred());
@@ -540,14 +579,13 @@ impl<'e, 'a> Extractor<'e, 'a> {
 
     fn offer_node(&mut self, node: NodeId, path: &KeyPath<'_>, class: Class, warn: bool) {
         let doc = self.doc;
-        let (line, column) = self.position(node);
+        let at = self.locate(node);
         match doc.str(node) {
-            Some(text) => self.offer(text, (line, column), path, class, warn),
+            Some(text) => self.offer(text, at, path, class, warn),
             None => {
                 if warn && !doc.is_null(node) {
                     self.warn(
-                        line,
-                        column,
+                        &at,
                         format!("{path} is not a string, so it is not an image reference"),
                     );
                 }
@@ -556,16 +594,15 @@ impl<'e, 'a> Extractor<'e, 'a> {
     }
 
     /// Offers a reference that is not one scalar (composed from parts, or cut out of a text),
-    /// reported at `at` (a file position).
-    pub fn candidate_text(&mut self, text: &str, at: (u64, u64), path: &KeyPath<'_>, class: Class) {
+    /// reported at `at`.
+    pub fn candidate_text(&mut self, text: &str, at: Loc, path: &KeyPath<'_>, class: Class) {
         self.offer(text, at, path, class, !class.is_inferred());
     }
 
-    fn offer(&mut self, text: &str, at: (u64, u64), path: &KeyPath<'_>, class: Class, warn: bool) {
+    fn offer(&mut self, text: &str, at: Loc, path: &KeyPath<'_>, class: Class, warn: bool) {
         if self.options.strict && !class.is_strict() {
             return;
         }
-        let (line, column) = at;
         let text = if class.is_inferred() {
             text.trim()
         } else {
@@ -581,8 +618,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
             // The API server refuses such an object, so nothing would be pulled.
             if warn {
                 self.warn(
-                    line,
-                    column,
+                    &at,
                     format!(
                         "{path}: {text:?} has leading or trailing white space, which Kubernetes refuses"
                     ),
@@ -592,14 +628,13 @@ impl<'e, 'a> Extractor<'e, 'a> {
         }
         match Reference::parse_normalized(text) {
             Ok(reference) => {
-                let source = self.source((line, column), path, class, text);
+                let source = self.source(at, path, class, text);
                 self.out.findings.push(Finding { reference, source });
             }
             Err(err) => {
                 if warn {
                     self.warn(
-                        line,
-                        column,
+                        &at,
                         format!("{path}: {text:?} is not an image reference ({err})"),
                     );
                 }
@@ -607,24 +642,25 @@ impl<'e, 'a> Extractor<'e, 'a> {
         }
     }
 
-    fn warn(&mut self, line: u64, column: u64, message: String) {
+    fn warn(&mut self, at: &Loc, message: String) {
         self.out
             .diagnostics
-            .push(Diagnostic::warning(self.file, line, column, message));
+            .push(Diagnostic::warning(&at.file, at.line, at.column, message));
     }
 
-    /// A source at `node` of this document, for the current object.
-    fn source(&self, at: (u64, u64), path: &KeyPath<'_>, class: Class, raw: &str) -> Source {
+    /// A source at `at`, for the current object.
+    fn source(&self, at: Loc, path: &KeyPath<'_>, class: Class, raw: &str) -> Source {
         Source {
-            file: Arc::clone(self.file),
-            line: at.0,
-            column: at.1,
+            file: at.file,
+            line: at.line,
+            column: at.column,
             document: self.document,
             object: self.object.clone(),
             path: path.to_string(),
             class,
             raw: raw.to_owned(),
             tag_from: None,
+            transform: at.transform,
         }
     }
 
@@ -644,6 +680,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
         };
         let (line, column) = doc.position(node);
         let origin = self.origin.nested(scalar, line, column);
+        let held_in = self.locate(node);
         let Ok(docs) = crate::document::load(&scalar.text, 1, &self.options.limits) else {
             return false;
         };
@@ -655,7 +692,8 @@ impl<'e, 'a> Extractor<'e, 'a> {
             }
             let mut child = Extractor {
                 doc: inner,
-                file: self.file,
+                file: Arc::clone(&held_in.file),
+                transform: held_in.transform.clone(),
                 document: self.document,
                 options: self.options,
                 object: self.object.clone(),
@@ -702,7 +740,8 @@ pub fn values_shapes(doc: &Doc<'_>, file: &Arc<str>, document: u32, found: &mut 
     let mut out = Output::default();
     let mut extractor = Extractor {
         doc,
-        file,
+        file: Arc::clone(file),
+        transform: None,
         document,
         options: ExtractOptions::default(),
         object: None,
@@ -729,7 +768,8 @@ pub fn extract_document(
     };
     let mut extractor = Extractor {
         doc,
-        file,
+        file: Arc::clone(file),
+        transform: None,
         document,
         options,
         object: None,

@@ -26,7 +26,7 @@ impl Sink for ValuesSink {
         if text.is_empty() || is_placeholder(text) {
             return;
         }
-        let at = ex.position(found.node);
+        let at = ex.locate(found.node);
         let source = ex.source(at, path, Class::Values, text);
         ex.out.values.push(ValuesEntry {
             source,

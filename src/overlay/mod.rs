@@ -214,6 +214,7 @@ fn plan_entry(
             class: Class::Values,
             raw: found.text.trim().to_owned(),
             tag_from: None,
+            transform: None,
         },
         untagged: found.untagged,
         default_tag_suffix: found.default_tag_suffix.clone(),

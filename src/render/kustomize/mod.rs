@@ -1,0 +1,1071 @@
+//! kustomize, built natively, as far as images are concerned.
+//!
+//! A folder holding `kustomization.yaml` (`.yml`, `Kustomization`) is built the way
+//! `kustomize build` builds it, in kustomize's order:
+//!
+//! 1. `resources` then `bases`: files (every document; `List` kinds unpacked) and folders, each
+//!    folder a kustomization built on its own first;
+//! 2. `configMapGenerator` (literals, files, env files; `behavior` create, merge, replace);
+//! 3. `components`: each component's resources are added, then its generators and transforms
+//!    run over everything gathered so far;
+//! 4. the transforms: `patchesStrategicMerge`, `patches`, `namespace`, `namePrefix` and
+//!    `nameSuffix`, `commonLabels` and `labels`, `commonAnnotations`, `patchesJson6902`,
+//!    `images`, `replacements`.
+//!
+//! What cannot be built offline (remote resources) or natively (`helmCharts`, plugins given as
+//! `generators` / `transformers` / `validators`) is an error diagnostic naming the field and
+//! the file, and the rest is still built. Generated names get no hash suffix: a suffix changes
+//! no image, and leaving it out keeps names readable in reports.
+//!
+//! Every node of the output keeps the file and position its text came from and the transforms
+//! that changed it (`crate::tree`), so an image is reported where it is written and with how it
+//! got there.
+
+mod generate;
+pub mod images;
+pub mod patch;
+mod replace;
+pub mod select;
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::document::Limits;
+use crate::kube;
+use crate::tree::{At, Node, Tree};
+use select::{Resource, Selector};
+
+/// The names a kustomization file may have, in the order kustomize looks for them.
+pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// How deep kustomizations may include each other.
+const MAX_DEPTH: usize = 64;
+
+/// How many resources one build may hold, and how many YAML nodes in all (its output and the
+/// folders it keeps built): a tree that includes the same folders over and over could
+/// otherwise grow without bound. Two million nodes are a few hundred MB; a whole Kubeflow
+/// platform is well under a million.
+const MAX_RESOURCES: usize = 100_000;
+const MAX_NODES: usize = 2_000_000;
+
+/// The result of building one kustomization.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// The output resources, in kustomize's order before its final sort.
+    pub resources: Vec<Resource>,
+    /// Problems; the build went on past each of them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file the build read (canonical paths): these are not scanned again on their own.
+    pub consumed: BTreeSet<PathBuf>,
+}
+
+/// The kustomization file of folder `dir`, when it has one.
+pub fn kustomization_file(dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES.iter().map(|n| dir.join(n)).find(|p| p.is_file())
+}
+
+/// Whether `path` is named like a kustomization file.
+pub fn is_kustomization_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| FILE_NAMES.contains(&n))
+}
+
+/// Builds the kustomization in folder `dir` (a path as the user gave it; output paths are
+/// written relative to it the same way).
+pub fn build(dir: &Path, limits: &Limits) -> Built {
+    let mut builder = Builder {
+        limits,
+        built: Built::default(),
+        stack: Vec::new(),
+        bytes_read: 0,
+        nodes: 0,
+        exhausted: false,
+        folders: std::collections::HashMap::new(),
+    };
+    let dir = normalize(dir);
+    let resources = builder.folder(&dir, None);
+    builder.built.resources = resources;
+    builder.built.diagnostics.sort();
+    builder.built.diagnostics.dedup();
+    builder.built
+}
+
+/// `dir` joined with `relative` and cleaned lexically (`a/b/../c` is `a/c`), as kustomize
+/// joins paths.
+pub fn join(dir: &Path, relative: &str) -> PathBuf {
+    normalize(&dir.join(relative))
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+fn display(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().as_ref())
+}
+
+/// Whether a `resources` entry names something to fetch rather than a local path.
+fn is_remote(entry: &str) -> bool {
+    let lower = entry.to_ascii_lowercase();
+    [
+        "http://", "https://", "git::", "git@", "ssh://", "file://", "oci://",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || ["github.com/", "gitlab.com/", "bitbucket.org/"]
+            .iter()
+            .any(|host| lower.starts_with(host))
+        || lower.contains("?ref=")
+        || lower.contains(".git//")
+}
+
+/// Fields of a kustomization that change no image, read or not.
+const QUIET_FIELDS: [&str; 12] = [
+    "apiVersion",
+    "kind",
+    "metadata",
+    "secretGenerator",
+    "generatorOptions",
+    "replicas",
+    "crds",
+    "openapi",
+    "buildMetadata",
+    "sortOptions",
+    "helmGlobals",
+    "namePrefix",
+];
+
+/// Fields the build reads.
+const READ_FIELDS: [&str; 17] = [
+    "resources",
+    "bases",
+    "components",
+    "configMapGenerator",
+    "patchesStrategicMerge",
+    "patches",
+    "patchesJson6902",
+    "namespace",
+    "nameSuffix",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "images",
+    "replacements",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "vars",
+];
+
+pub(crate) struct Builder<'l> {
+    limits: &'l Limits,
+    built: Built,
+    /// Canonical folders of the kustomizations being built, innermost last.
+    stack: Vec<PathBuf>,
+    /// Bytes of files read so far: a build holds its resources in memory, so it is bounded.
+    bytes_read: usize,
+    /// Nodes held in resources and in `folders`.
+    nodes: usize,
+    /// The resource, node or byte bound was reached; the build stops adding.
+    exhausted: bool,
+    /// Folders already built, by canonical path: a folder builds to the same resources
+    /// wherever it is included, so a base that several overlays share is built once.
+    folders: std::collections::HashMap<PathBuf, Vec<Resource>>,
+}
+
+impl Builder<'_> {
+    fn error(&mut self, at: &At, message: impl Into<String>) {
+        self.built
+            .diagnostics
+            .push(Diagnostic::error(&at.file, at.line, at.column, message));
+    }
+
+    fn warning(&mut self, at: &At, message: impl Into<String>) {
+        self.built
+            .diagnostics
+            .push(Diagnostic::warning(&at.file, at.line, at.column, message));
+    }
+
+    /// The most bytes one build reads in all: twice the document bound.
+    fn byte_budget(&self) -> usize {
+        self.limits.max_document_bytes.saturating_mul(2)
+    }
+
+    /// Reads a file the build pulls in. `at` is the entry that names it.
+    fn read(&mut self, path: &Path, at: &At, field: &str) -> Option<(Arc<str>, String)> {
+        let shown = display(path);
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                self.error(
+                    at,
+                    format!(
+                        "`{field}` names {shown}, which cannot be read: {}",
+                        crate::input::describe_io_error(&err)
+                    ),
+                );
+                return None;
+            }
+        };
+        self.bytes_read = self.bytes_read.saturating_add(bytes.len());
+        if self.bytes_read > self.byte_budget() {
+            if !self.exhausted {
+                self.error(
+                    at,
+                    format!(
+                        "this kustomization reads more than {} MiB of files; the build stopped adding at {shown}",
+                        self.byte_budget() >> 20
+                    ),
+                );
+            }
+            self.exhausted = true;
+            return None;
+        }
+        if let Ok(canonical) = std::fs::canonicalize(path) {
+            self.built.consumed.insert(canonical);
+        }
+        match String::from_utf8(bytes) {
+            Ok(text) => Some((shown, text)),
+            Err(_) => {
+                self.error(
+                    &At::new(&shown, 1, 1),
+                    format!("not UTF-8 text; `{field}` of {} cannot use it", at.file),
+                );
+                None
+            }
+        }
+    }
+
+    /// Every document of a file, as trees (null documents left out).
+    fn documents(&mut self, file: &Arc<str>, text: &str) -> Vec<(u32, Tree)> {
+        let mut trees = Vec::new();
+        let problems =
+            crate::scan::each_document(text.as_bytes(), file, self.limits, &mut |index, doc| {
+                if let Some(root) = doc.root() {
+                    let tree = Tree::from_doc(doc, root, file);
+                    if !tree.is_null() {
+                        trees.push((index, tree));
+                    }
+                }
+            });
+        self.built.diagnostics.extend(problems);
+        trees
+    }
+
+    /// Builds the kustomization of folder `dir`; `at` is the entry that names it.
+    fn folder(&mut self, dir: &Path, at: Option<&At>) -> Vec<Resource> {
+        let here = At::new(&display(dir), 1, 1);
+        let at = at.unwrap_or(&here).clone();
+        let Some(file) = kustomization_file(dir) else {
+            self.error(
+                &at,
+                format!(
+                    "{} is a folder without a kustomization.yaml; kustomize cannot build it",
+                    display(dir)
+                ),
+            );
+            return Vec::new();
+        };
+        let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let cached = self
+            .folders
+            .get(&canonical)
+            .map(|built| built.iter().map(|r| r.tree.count()).sum::<usize>());
+        if let Some(nodes) = cached {
+            // Counted before copying, so a copy over the bound is never made.
+            if !self.hold(nodes, &at) {
+                return Vec::new();
+            }
+            return self.folders.get(&canonical).cloned().unwrap_or_default();
+        }
+        let mut list = Vec::new();
+        if self.enter(dir, &at) {
+            self.kustomization(dir, &file, &at, &mut list);
+            self.stack.pop();
+            let nodes: usize = list.iter().map(|r| r.tree.count()).sum();
+            if self.hold(nodes, &at) {
+                self.folders.insert(canonical, list.clone());
+            }
+        }
+        list
+    }
+
+    /// Accounts for `nodes` more nodes held in memory; false (and the build stops adding)
+    /// when that goes over the bound. Moving resources from a folder's list to its
+    /// includer's holds nothing more; reading and copying do.
+    fn hold(&mut self, nodes: usize, at: &At) -> bool {
+        self.nodes = self.nodes.saturating_add(nodes);
+        if self.nodes <= MAX_NODES {
+            return true;
+        }
+        self.stop(at);
+        false
+    }
+
+    fn stop(&mut self, at: &At) {
+        if !self.exhausted {
+            self.error(
+                at,
+                format!(
+                    "this kustomization holds more than {MAX_RESOURCES} resources or {MAX_NODES} YAML nodes (does it include the same folders over and over?); the build stopped adding"
+                ),
+            );
+        }
+        self.exhausted = true;
+    }
+
+    /// Pushes `dir` on the stack of kustomizations being built, unless that makes a cycle or
+    /// goes too deep.
+    fn enter(&mut self, dir: &Path, at: &At) -> bool {
+        let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if self.stack.contains(&canonical) {
+            self.error(
+                at,
+                format!(
+                    "{} is included again from inside its own build (a cycle of kustomizations); this entry was skipped",
+                    display(dir)
+                ),
+            );
+            return false;
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.error(
+                at,
+                format!(
+                    "kustomizations nest more than {MAX_DEPTH} deep; {} was not built",
+                    display(dir)
+                ),
+            );
+            return false;
+        }
+        self.stack.push(canonical);
+        true
+    }
+
+    /// Reads the kustomization file `file` of folder `dir` and applies it to `list`: its
+    /// resources are added, then its generators and transforms run over the whole list (for a
+    /// kustomization the list starts empty; for a component it holds what the includer has
+    /// gathered).
+    fn kustomization(&mut self, dir: &Path, file: &Path, at: &At, list: &mut Vec<Resource>) {
+        let Some((shown, text)) = self.read(file, at, "resources") else {
+            return;
+        };
+        let mut documents = self.documents(&shown, &text);
+        if documents.len() > 1 {
+            self.warning(
+                &documents[1].1.at,
+                "a kustomization file holds one document; the others were ignored",
+            );
+        }
+        let Some((_, k)) = documents.drain(..).next() else {
+            return;
+        };
+        if !k.is_map() {
+            self.error(&k.at, "a kustomization must be a mapping");
+            return;
+        }
+        self.check_fields(&k);
+        for field in ["resources", "bases"] {
+            for entry in k.get(field).map(Tree::items).unwrap_or_default() {
+                self.resource(dir, entry, field, list);
+            }
+        }
+        // Generators run before components (kustomize 5.1 on), so a component's transforms
+        // reach generated ConfigMaps too.
+        generate::config_maps(self, dir, &k, list);
+        for entry in k.get("components").map(Tree::items).unwrap_or_default() {
+            self.component(dir, entry, list);
+        }
+        self.transform(dir, &k, list);
+    }
+
+    /// Diagnostics for fields that are not built.
+    fn check_fields(&mut self, k: &Tree) {
+        for (key, value) in k.entries() {
+            let at = &value.at;
+            match key.as_str() {
+                "helmCharts" | "helmChartInflationGenerator" => self.error(
+                    at,
+                    format!(
+                        "`{key}` is not built: imgsift renders no Helm chart inside a kustomization; scan the chart's folder or `helm template` output as well"
+                    ),
+                ),
+                "generators" | "transformers" | "validators" => {
+                    if !value.items().is_empty() {
+                        self.error(
+                            at,
+                            format!(
+                                "`{key}` runs plugins, which imgsift does not run; images they would add or change are not seen"
+                            ),
+                        )
+                    }
+                }
+                "vars" => self.warning(
+                    at,
+                    "`vars` are not substituted; an image written with $(VAR) is reported as written",
+                ),
+                "configurations" => self.warning(
+                    at,
+                    "`configurations` are not applied; only containers and initContainers get the `images` transform",
+                ),
+                key if READ_FIELDS.contains(&key) || QUIET_FIELDS.contains(&key) => {}
+                other => self.warning(
+                    at,
+                    format!("`{other}` is not a kustomization field kustomize knows; it was ignored"),
+                ),
+            }
+        }
+    }
+
+    /// Adds the resources one `resources` (or `bases`) entry names.
+    fn resource(&mut self, dir: &Path, entry: &Tree, field: &str, list: &mut Vec<Resource>) {
+        if self.exhausted {
+            return;
+        }
+        let Some(text) = entry.text() else {
+            self.error(&entry.at, format!("a `{field}` entry must be a path"));
+            return;
+        };
+        let path = join(dir, text);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                let resources = self.folder(&path, Some(&entry.at));
+                self.add(list, resources, &entry.at);
+            }
+            Ok(_) => {
+                let resources = self.file_resources(&path, &entry.at, field);
+                self.add(list, resources, &entry.at);
+            }
+            Err(_) if is_remote(text) => self.error(
+                &entry.at,
+                format!(
+                    "`{field}` entry {text:?} is remote; imgsift builds offline and did not fetch it (vendor it into the tree, or scan `kustomize build` output)"
+                ),
+            ),
+            Err(err) => self.error(
+                &entry.at,
+                format!(
+                    "`{field}` names {}, which cannot be read: {}",
+                    display(&path),
+                    crate::input::describe_io_error(&err)
+                ),
+            ),
+        }
+    }
+
+    fn add(&mut self, list: &mut Vec<Resource>, resources: Vec<Resource>, at: &At) {
+        for resource in resources {
+            if list.len() >= MAX_RESOURCES {
+                self.stop(at);
+                return;
+            }
+            list.push(resource);
+        }
+    }
+
+    /// The objects of a resource file.
+    fn file_resources(&mut self, path: &Path, at: &At, field: &str) -> Vec<Resource> {
+        let Some((shown, text)) = self.read(path, at, field) else {
+            return Vec::new();
+        };
+        let mut resources = Vec::new();
+        let documents = self.documents(&shown, &text);
+        if !self.hold(documents.iter().map(|(_, t)| t.count()).sum(), at) {
+            return Vec::new();
+        }
+        for (document, tree) in documents {
+            let kind = tree.get("kind").and_then(Tree::text).unwrap_or("");
+            if !tree.is_map() || kind.is_empty() {
+                self.error(
+                    &tree.at,
+                    format!("document {document} is not a Kubernetes object (it has no `kind`); kustomize cannot use it as a resource"),
+                );
+                continue;
+            }
+            for object in unpack(tree) {
+                if object.get("kind").and_then(Tree::text).is_none() {
+                    self.error(
+                        &object.at,
+                        "a list item is not a Kubernetes object (it has no `kind`)",
+                    );
+                    continue;
+                }
+                resources.push(Resource::new(stub(object), Arc::clone(&shown), document));
+            }
+        }
+        resources
+    }
+
+    /// Applies one `components` entry to `list`.
+    fn component(&mut self, dir: &Path, entry: &Tree, list: &mut Vec<Resource>) {
+        let Some(text) = entry.text() else {
+            self.error(&entry.at, "a `components` entry must be a path");
+            return;
+        };
+        let path = join(dir, text);
+        if !path.is_dir() {
+            let message = if is_remote(text) {
+                format!(
+                    "`components` entry {text:?} is remote; imgsift builds offline and did not fetch it"
+                )
+            } else {
+                format!(
+                    "`components` names {}, which is not a folder",
+                    display(&path)
+                )
+            };
+            self.error(&entry.at, message);
+            return;
+        }
+        let Some(file) = kustomization_file(&path) else {
+            self.error(
+                &entry.at,
+                format!(
+                    "{} is a folder without a kustomization.yaml",
+                    display(&path)
+                ),
+            );
+            return;
+        };
+        if self.enter(&path, &entry.at) {
+            self.kustomization(&path, &file, &entry.at, list);
+            self.stack.pop();
+        }
+    }
+
+    /// The patches an entry of `patchesStrategicMerge` or `patches` gives: from its file, or
+    /// written inline. Each with a label for provenance.
+    fn patch_documents(&mut self, dir: &Path, value: &Tree, field: &str) -> Vec<(Tree, String)> {
+        let Some(text) = value.text() else {
+            self.error(
+                &value.at,
+                format!("a `{field}` entry must be a path or a patch"),
+            );
+            return Vec::new();
+        };
+        // patchesStrategicMerge takes a path or a patch written as a string.
+        if text.contains('\n') || text.trim_start().starts_with(['{', '[']) {
+            let label = format!("patch ({}:{})", value.at.file, value.at.line);
+            return self
+                .inline(value)
+                .into_iter()
+                .map(|tree| (tree, label.clone()))
+                .collect();
+        }
+        let path = join(dir, text);
+        let Some((shown, content)) = self.read(&path, &value.at, field) else {
+            return Vec::new();
+        };
+        let label = format!("patch {shown}");
+        self.documents(&shown, &content)
+            .into_iter()
+            .map(|(_, tree)| (tree, label.clone()))
+            .collect()
+    }
+
+    /// The documents written inside a string scalar (an inline patch), placed in the file: a
+    /// literal block keeps its lines, other scalars put everything at the scalar.
+    fn inline(&mut self, value: &Tree) -> Vec<Tree> {
+        let Some(text) = value.text() else {
+            return Vec::new();
+        };
+        let (literal, at) = match &value.node {
+            Node::Scalar { literal, .. } => (*literal, value.at.clone()),
+            _ => return Vec::new(),
+        };
+        let mut trees = Vec::new();
+        let mut problems = Vec::new();
+        problems.extend(crate::scan::each_document(
+            text.as_bytes(),
+            &at.file,
+            self.limits,
+            &mut |_, doc| {
+                if let Some(root) = doc.root() {
+                    let mut tree = Tree::from_doc(doc, root, &at.file);
+                    place(&mut tree, &at, literal);
+                    if !tree.is_null() {
+                        trees.push(tree);
+                    }
+                }
+            },
+        ));
+        // Positions inside a non-literal scalar are not file positions: report at the scalar.
+        for mut problem in problems {
+            if !literal {
+                problem.line = at.line;
+                problem.column = at.column;
+            } else {
+                problem.line += at.line.saturating_sub(1);
+                problem.column += at.column.saturating_sub(1);
+            }
+            self.built.diagnostics.push(problem);
+        }
+        trees
+    }
+
+    /// Runs the transforms of kustomization `k` over `list`, in kustomize's order.
+    fn transform(&mut self, dir: &Path, k: &Tree, list: &mut Vec<Resource>) {
+        for entry in k
+            .get("patchesStrategicMerge")
+            .map(Tree::items)
+            .unwrap_or_default()
+        {
+            for (patch, label) in self.patch_documents(dir, entry, "patchesStrategicMerge") {
+                self.strategic(list, &patch, None, &label);
+            }
+        }
+        for entry in k.get("patches").map(Tree::items).unwrap_or_default() {
+            self.patch_entry(dir, entry, list);
+        }
+        self.namespace(k, list);
+        self.rename(k, list);
+        self.labels(k, list);
+        self.annotations(k, list);
+        for entry in k
+            .get("patchesJson6902")
+            .map(Tree::items)
+            .unwrap_or_default()
+        {
+            self.json6902_entry(dir, entry, list);
+        }
+        let entries = self.image_entries(k);
+        for resource in list.iter_mut() {
+            images::transform(&mut resource.tree, &entries);
+        }
+        replace::replacements(self, dir, k, list);
+    }
+
+    /// The patches of an entry of `patches` or `patchesJson6902`: from `path`, or written
+    /// inline under `patch`. `None` (and a diagnostic) when it has neither.
+    fn entry_patches(
+        &mut self,
+        dir: &Path,
+        entry: &Tree,
+        field: &str,
+    ) -> Option<Vec<(Tree, String)>> {
+        match (entry.get("path"), entry.get("patch")) {
+            (Some(path), _) => Some(self.patch_documents(dir, path, field)),
+            (None, Some(inline)) => {
+                let label = format!("patch ({}:{})", inline.at.file, inline.at.line);
+                Some(
+                    self.inline(inline)
+                        .into_iter()
+                        .map(|tree| (tree, label.clone()))
+                        .collect(),
+                )
+            }
+            (None, None) => {
+                self.error(
+                    &entry.at,
+                    format!("a `{field}` entry needs `path` or `patch`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// One entry of `patches`: a path or an inline patch, strategic-merge or JSON 6902, with
+    /// an optional target.
+    fn patch_entry(&mut self, dir: &Path, entry: &Tree, list: &mut Vec<Resource>) {
+        let target = entry.get("target").map(Selector::from_target);
+        let Some(patches) = self.entry_patches(dir, entry, "patches") else {
+            return;
+        };
+        for (patch, label) in patches {
+            if patch.is_seq() {
+                match &target {
+                    Some(selector) => self.json6902(list, &patch, selector, &label),
+                    None => self.error(
+                        &patch.at,
+                        "a JSON 6902 patch needs a `target`; it was not applied",
+                    ),
+                }
+            } else {
+                self.strategic(list, &patch, target.as_ref(), &label);
+            }
+        }
+    }
+
+    /// One entry of `patchesJson6902`.
+    fn json6902_entry(&mut self, dir: &Path, entry: &Tree, list: &mut [Resource]) {
+        let Some(target) = entry.get("target") else {
+            self.error(&entry.at, "a `patchesJson6902` entry needs a `target`");
+            return;
+        };
+        let selector = Selector::from_target(target);
+        let Some(patches) = self.entry_patches(dir, entry, "patchesJson6902") else {
+            return;
+        };
+        for (patch, label) in patches {
+            if patch.is_seq() {
+                self.json6902(list, &patch, &selector, &label);
+            } else {
+                self.error(&patch.at, "a JSON 6902 patch must be a list of operations");
+            }
+        }
+    }
+
+    fn json6902(&mut self, list: &mut [Resource], ops: &Tree, selector: &Selector, label: &str) {
+        let mut problems = Vec::new();
+        for resource in list.iter_mut().filter(|r| selector.matches(r)) {
+            for problem in patch::json6902(&mut resource.tree, ops, label) {
+                problems.push(format!(
+                    "{label}: {problem} in {} {}; that operation was not applied",
+                    resource.kind(),
+                    resource.name()
+                ));
+            }
+        }
+        for problem in problems {
+            self.error(&ops.at, problem);
+        }
+    }
+
+    /// Applies a strategic-merge patch to the resources it names (or its target selects).
+    fn strategic(
+        &mut self,
+        list: &mut Vec<Resource>,
+        patch: &Tree,
+        target: Option<&Selector>,
+        label: &str,
+    ) {
+        if !patch.is_map() {
+            self.error(&patch.at, "a strategic-merge patch must be a mapping");
+            return;
+        }
+        let identity;
+        let selector = match target {
+            Some(selector) => selector,
+            None => {
+                identity = Selector::identity_of(patch);
+                &identity
+            }
+        };
+        let mut marked = patch.clone();
+        marked.mark(label);
+        let delete = marked.get("$patch").and_then(Tree::text) == Some("delete");
+        let mut hit = false;
+        list.retain_mut(|resource| {
+            if !selector.matches(resource) {
+                return true;
+            }
+            hit = true;
+            if delete {
+                return false;
+            }
+            let builtin = kube::is_builtin(kube::group_of(resource.api_version()), resource.kind());
+            // The patch names its target; it never renames it.
+            let kept: Vec<(&[&str], Option<Tree>)> = vec![
+                (&["apiVersion"], resource.tree.get("apiVersion").cloned()),
+                (&["kind"], resource.tree.get("kind").cloned()),
+                (
+                    &["metadata", "name"],
+                    resource.tree.get_path(&["metadata", "name"]).cloned(),
+                ),
+                (
+                    &["metadata", "namespace"],
+                    resource.tree.get_path(&["metadata", "namespace"]).cloned(),
+                ),
+            ];
+            patch::merge(&mut resource.tree, &marked, builtin);
+            for (path, value) in kept {
+                restore(&mut resource.tree, path, value);
+            }
+            true
+        });
+        if !hit && target.is_none() {
+            let kind = patch.get("kind").and_then(Tree::text).unwrap_or("?");
+            let name = patch
+                .get_path(&["metadata", "name"])
+                .and_then(Tree::text)
+                .unwrap_or("?");
+            self.error(
+                &patch.at,
+                format!("{label} names {kind} {name}, which is not among the resources; it was not applied"),
+            );
+        }
+    }
+
+    fn namespace(&mut self, k: &Tree, list: &mut [Resource]) {
+        let Some(value) = k.get("namespace") else {
+            return;
+        };
+        let Some(namespace) = value.text().filter(|n| !n.is_empty()) else {
+            return;
+        };
+        let at = value
+            .at
+            .through(&format!("namespace ({}:{})", value.at.file, value.at.line));
+        for resource in list.iter_mut() {
+            let group = kube::group_of(resource.api_version()).to_owned();
+            if kube::is_cluster_scoped(&group, resource.kind()) {
+                continue;
+            }
+            resource.remember_id();
+            if let Some(metadata) = resource.tree.map_at("metadata", &at) {
+                metadata.set("namespace", Tree::string(namespace, at.clone()));
+            }
+        }
+    }
+
+    fn rename(&mut self, k: &Tree, list: &mut [Resource]) {
+        let prefix = k.get("namePrefix").and_then(Tree::text).unwrap_or("");
+        let suffix = k.get("nameSuffix").and_then(Tree::text).unwrap_or("");
+        if prefix.is_empty() && suffix.is_empty() {
+            return;
+        }
+        for resource in list.iter_mut() {
+            // kustomize leaves the names of CRDs and namespaces alone: they are API names.
+            if matches!(resource.kind(), "CustomResourceDefinition" | "Namespace") {
+                continue;
+            }
+            let name = resource.name().to_owned();
+            resource.remember_id();
+            if let Some(slot) = resource
+                .tree
+                .get_mut("metadata")
+                .and_then(|m| m.get_mut("name"))
+            {
+                let at = slot.at.clone();
+                *slot = Tree::string(&format!("{prefix}{name}{suffix}"), at);
+            }
+        }
+    }
+
+    fn labels(&mut self, k: &Tree, list: &mut [Resource]) {
+        let mut pairs: Vec<(String, Tree)> = k
+            .get("commonLabels")
+            .map(|m| m.entries().to_vec())
+            .unwrap_or_default();
+        for entry in k.get("labels").map(Tree::items).unwrap_or_default() {
+            pairs.extend(
+                entry
+                    .get("pairs")
+                    .map(|m| m.entries().to_vec())
+                    .unwrap_or_default(),
+            );
+        }
+        if pairs.is_empty() {
+            return;
+        }
+        for resource in list.iter_mut() {
+            let at = resource.tree.at.clone();
+            let Some(labels) = resource
+                .tree
+                .map_at("metadata", &at)
+                .and_then(|m| m.map_at("labels", &at))
+            else {
+                continue;
+            };
+            for (key, value) in &pairs {
+                labels.set(key, value.clone());
+            }
+        }
+    }
+
+    fn annotations(&mut self, k: &Tree, list: &mut [Resource]) {
+        let Some(map) = k.get("commonAnnotations") else {
+            return;
+        };
+        let label = format!("commonAnnotations ({}:{})", map.at.file, map.at.line);
+        let pairs: Vec<(String, Tree)> = map
+            .entries()
+            .iter()
+            .map(|(key, value)| {
+                let mut value = value.clone();
+                value.mark(&label);
+                (key.clone(), value)
+            })
+            .collect();
+        if pairs.is_empty() {
+            return;
+        }
+        for resource in list.iter_mut() {
+            let places: &[&[&str]] = match resource.kind() {
+                "Deployment"
+                | "ReplicaSet"
+                | "DaemonSet"
+                | "StatefulSet"
+                | "Job"
+                | "ReplicationController" => &[&["metadata"], &["spec", "template", "metadata"]],
+                "CronJob" => &[
+                    &["metadata"],
+                    &["spec", "jobTemplate", "metadata"],
+                    &["spec", "jobTemplate", "spec", "template", "metadata"],
+                ],
+                _ => &[&["metadata"]],
+            };
+            for place in places {
+                let at = resource.tree.at.clone();
+                let mut node = Some(&mut resource.tree);
+                for key in place.iter().copied().chain(["annotations"]) {
+                    node = node.and_then(|n| n.map_at(key, &at));
+                }
+                if let Some(annotations) = node {
+                    for (key, value) in &pairs {
+                        annotations.set(key, value.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    fn image_entries(&mut self, k: &Tree) -> Vec<images::ImageEntry> {
+        let mut entries = Vec::new();
+        for item in k.get("images").map(Tree::items).unwrap_or_default() {
+            let field = |key: &str| item.get(key).and_then(Tree::text).unwrap_or("").to_owned();
+            let name = field("name");
+            if name.is_empty() {
+                self.error(&item.at, "an `images` entry needs a `name`");
+                continue;
+            }
+            let label = format!("images {name:?} ({}:{})", item.at.file, item.at.line);
+            let entry = images::ImageEntry::new(
+                &name,
+                &field("newName"),
+                &field("newTag"),
+                &field("digest"),
+                label,
+            );
+            if !entry.is_valid() {
+                self.warning(
+                    &item.at,
+                    format!("`images` name {name:?} is not a pattern kustomize can match; the entry changes nothing"),
+                );
+            }
+            entries.push(entry);
+        }
+        entries
+    }
+}
+
+/// A CRD or Secret keeps only what selects it (kind, names, labels, annotations): it never
+/// holds an image, and CRDs are most of the bytes of a platform's kustomizations.
+fn stub(tree: Tree) -> Tree {
+    let api_version = tree.get("apiVersion").and_then(Tree::text).unwrap_or("");
+    let kind = tree.get("kind").and_then(Tree::text).unwrap_or("");
+    if !kube::never_holds_images(kube::group_of(api_version), kind) {
+        return tree;
+    }
+    let Node::Map(entries) = tree.node else {
+        return tree;
+    };
+    let kept = entries
+        .into_iter()
+        .filter(|(key, _)| key == "apiVersion" || key == "kind" || key == "metadata")
+        .map(|(key, mut value)| {
+            if let Node::Map(meta) = &mut value.node {
+                meta.retain(|(k, _)| {
+                    matches!(k.as_str(), "name" | "namespace" | "labels" | "annotations")
+                });
+            }
+            (key, value)
+        })
+        .collect();
+    Tree {
+        node: Node::Map(kept),
+        at: tree.at,
+    }
+}
+
+/// kustomize unpacks lists (`List`, `DeploymentList`, lists in lists) into their items.
+fn unpack(tree: Tree) -> Vec<Tree> {
+    let kind = tree.get("kind").and_then(Tree::text).unwrap_or("");
+    if !(kube::is_list_kind(kind) && tree.get("items").is_some_and(Tree::is_seq)) {
+        return vec![tree];
+    }
+    let Node::Map(entries) = tree.node else {
+        return Vec::new();
+    };
+    entries
+        .into_iter()
+        .filter(|(key, _)| key == "items")
+        .flat_map(|(_, items)| match items.node {
+            Node::Seq(items) => items,
+            _ => Vec::new(),
+        })
+        .flat_map(unpack)
+        .collect()
+}
+
+/// Puts `value` back at `path` (or removes what a patch added there when there was nothing).
+fn restore(tree: &mut Tree, path: &[&str], value: Option<Tree>) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut node = Some(tree);
+    for key in parents {
+        node = node.and_then(|n| n.get_mut(key));
+    }
+    if let Some(parent) = node.filter(|n| n.is_map()) {
+        match value {
+            Some(value) => parent.set(last, value),
+            None => {
+                parent.remove(last);
+            }
+        }
+    }
+}
+
+/// Moves the positions of a tree parsed from a string to the file: a literal block's lines
+/// are the file's lines, shifted by the block's indentation; anything else is placed at the
+/// scalar.
+fn place(tree: &mut Tree, at: &At, literal: bool) {
+    if literal {
+        tree.at.line += at.line.saturating_sub(1);
+        tree.at.column += at.column.saturating_sub(1);
+    } else {
+        tree.at.line = at.line;
+        tree.at.column = at.column;
+    }
+    tree.at.transform = at.transform.clone();
+    match &mut tree.node {
+        Node::Seq(items) => items.iter_mut().for_each(|i| place(i, at, literal)),
+        Node::Map(entries) => entries.iter_mut().for_each(|(_, v)| place(v, at, literal)),
+        Node::Scalar { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_clean_paths_lexically() {
+        assert_eq!(
+            join(Path::new("a/b"), "../c/d.yaml"),
+            PathBuf::from("a/c/d.yaml")
+        );
+        assert_eq!(join(Path::new("a"), "./x"), PathBuf::from("a/x"));
+        assert_eq!(join(Path::new("../a"), "../../b"), PathBuf::from("../../b"));
+        assert_eq!(join(Path::new("/r/a"), "../../../b"), PathBuf::from("/b"));
+    }
+
+    #[test]
+    fn remote_entries_are_recognised() {
+        assert!(is_remote("https://github.com/kubeflow/manifests/x?ref=v1"));
+        assert!(is_remote("github.com/org/repo//deploy?ref=main"));
+        assert!(is_remote("git@github.com:org/repo.git"));
+        assert!(!is_remote("../base"));
+        assert!(!is_remote("deployment.yaml"));
+    }
+}
