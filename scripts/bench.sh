@@ -129,3 +129,18 @@ d_imgsift=$(median "$BIN" scan "$tree")
 printf '%-34s %8.2f s\n' "find | cat | perl" "$d_perl"
 printf '%-34s %8.2f s\n' "imgsift scan DIR" "$d_imgsift"
 printf 'ratio imgsift/perl: %.2f\n' "$(echo "$d_imgsift / $d_perl" | bc -l)"
+
+# kustomize roots: the native build against real kustomize (when kubectl is installed), on
+# every kustomization of the corpus. kubectl builds one root per call; imgsift walks the tree.
+if command -v kubectl >/dev/null 2>&1; then
+  echo
+  src=testdata/corpus/kubeflow/kustomize-src
+  roots=$(find "$src" -name kustomization.yaml -printf '%h\n' | LC_ALL=C sort)
+  n_roots=$(echo "$roots" | wc -l)
+  echo "== kustomize: $n_roots roots of $src"
+  k_kubectl=$(median sh -c "for d in $(echo $roots); do kubectl kustomize \"\$d\" | '$BIN' scan -; done")
+  k_imgsift=$(median "$BIN" scan "$src")
+  printf '%-34s %8.3f s\n' "kubectl kustomize | imgsift scan -" "$k_kubectl"
+  printf '%-34s %8.3f s\n' "imgsift scan (native builds)" "$k_imgsift"
+  printf 'ratio native/kubectl: %.3f\n' "$(echo "$k_imgsift / $k_kubectl" | bc -l)"
+fi

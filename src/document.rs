@@ -466,10 +466,7 @@ impl<'a, 'l> Builder<'a, 'l> {
         if self.nodes.len() >= self.limits.max_nodes {
             return Err(self.error(
                 span,
-                format!(
-                    "document has more than {} nodes; it was not scanned",
-                    self.limits.max_nodes
-                ),
+                format!("document has more than {} nodes", self.limits.max_nodes),
             ));
         }
         let id = self.nodes.len() as NodeId;
@@ -568,7 +565,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             return Err(self.error(
                 span,
                 format!(
-                    "document nests deeper than {} levels; it was not scanned",
+                    "document nests deeper than {} levels",
                     self.limits.max_depth
                 ),
             ));
@@ -622,7 +619,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 return Err(self.error(
                     span,
                     format!(
-                        "aliases nest this document deeper than {} levels; it was not scanned",
+                        "aliases nest this document deeper than {} levels",
                         self.limits.max_depth
                     ),
                 ));
@@ -634,7 +631,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 return Err(self.error(
                     span,
                     format!(
-                        "aliases expand this document to more than {} nodes; it was not scanned",
+                        "aliases expand this document to more than {} nodes",
                         self.limits.max_expanded_nodes
                     ),
                 ));
