@@ -14,6 +14,21 @@ for component in rustfmt clippy; do
   fi
 done
 
+# The mirror end-to-end tests start two real registries (Debian's docker-registry) and copy
+# images between them with the real skopeo; they fail, never skip, without these tools.
+need_packages=()
+command -v skopeo >/dev/null 2>&1 || need_packages+=(skopeo)
+command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
+if ((${#need_packages[@]})); then
+  log "installing ${need_packages[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_packages[@]}"
+fi
+# The Debian package starts a registry service on port 5000 where an init system runs; the
+# tests start their own on free ports and need none of it.
+
 # Snapshot tests compare against the reviewed snapshots in tests/snapshots and never
 # write new ones here: a missing or changed snapshot is a failure.
 export INSTA_UPDATE=no

@@ -25,6 +25,134 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write Helm values overrides that point every image of the values files at a registry.
     Overlay(OverlayArgs),
+    /// Write what a mirroring tool needs to copy every image into the private registry.
+    Mirror(MirrorArgs),
+    /// Write registry-mirror configuration for the nodes' container runtime.
+    Hosts(HostsArgs),
+    /// Fail when any image would be pulled from anywhere but the private registry.
+    Check(CheckArgs),
+}
+
+/// Output formats of `mirror`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MirrorFormat {
+    /// regclient's regsync configuration.
+    Regsync,
+    /// `skopeo sync --src yaml` input, one document per destination, with the commands.
+    Skopeo,
+    /// A hauler `Images` manifest.
+    Hauler,
+    /// A Zarf package with one component listing the images.
+    Zarf,
+    /// A POSIX sh script of copy commands (`--tool`).
+    Script,
+    /// `source<TAB>target` lines.
+    List,
+    /// Source references, one per line (images.txt for hauler and RKE2).
+    Images,
+}
+
+/// The tool a mirror script drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScriptTool {
+    /// docker pull, tag, push (one platform per image).
+    Docker,
+    /// crane copy.
+    Crane,
+    /// skopeo copy --all --preserve-digests.
+    Skopeo,
+    /// regctl image copy.
+    Regctl,
+}
+
+/// `imgsift mirror`.
+#[derive(Debug, Args)]
+pub struct MirrorArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The registry mapping.
+    #[command(flatten)]
+    pub mapping: MappingArgs,
+
+    /// Output format (or --template).
+    #[arg(short = 'o', long, value_enum, required_unless_present = "template")]
+    pub output: Option<MirrorFormat>,
+
+    /// The tool of `-o script`.
+    #[arg(long, value_enum, default_value_t = ScriptTool::Docker)]
+    pub tool: ScriptTool,
+
+    /// A minijinja template rendered over the images (source, target, registry, repository,
+    /// tag, digest, pull, push) and `registry`, instead of a built-in format.
+    #[arg(long, value_name = "FILE", conflicts_with = "output")]
+    pub template: Option<std::path::PathBuf>,
+
+    /// Write the output files under DIR (atomically) instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
+}
+
+/// Output formats of `hosts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HostsFormat {
+    /// containerd `hosts.d/<registry>/hosts.toml`.
+    Containerd,
+    /// K3s / RKE2 `registries.yaml`.
+    K3s,
+}
+
+/// `imgsift hosts`.
+#[derive(Debug, Args)]
+pub struct HostsArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The mirror: https://HOST[:PORT][/PREFIX] (or http://; no scheme means https).
+    #[arg(long, value_name = "URL")]
+    pub mirror: String,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = HostsFormat::Containerd)]
+    pub output: HostsFormat,
+
+    /// The mirror nests each upstream under its registry's name (`/PREFIX/docker.io/...`).
+    #[arg(long)]
+    pub keep_registry_path: bool,
+
+    /// CA certificate file on the nodes for the mirror's TLS.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<String>,
+
+    /// Do not verify the mirror's TLS certificate.
+    #[arg(long)]
+    pub skip_verify: bool,
+
+    /// Write the files under DIR (atomically) instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
+}
+
+/// `imgsift check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The private registry every image must come from: HOST[:PORT][/PREFIX].
+    #[arg(long, value_name = "HOST[:PORT][/PREFIX]")]
+    pub registry: String,
+
+    /// Accept `latest` and missing tags.
+    #[arg(long)]
+    pub allow_floating: bool,
+
+    /// Demand a digest on every image.
+    #[arg(long)]
+    pub require_digest: bool,
 }
 
 /// Where and how images are mapped into the private registry.

@@ -4,10 +4,16 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{Cli, Command, InputArgs, MappingArgs, OverlayFormat, ScanFormat};
+use crate::check::CheckOptions;
+use crate::cli::{
+    Cli, Command, HostsFormat, InputArgs, MappingArgs, MirrorFormat, OverlayFormat, ScanFormat,
+    ScriptTool,
+};
 use crate::emit::WhyQuery;
 use crate::extract::ExtractOptions;
+use crate::hosts::{HostsOptions, Mirror};
 use crate::input::Input;
+use crate::mirror::{Format, Tool};
 use crate::overlay::Mapping;
 use crate::registry::Registry;
 use crate::scan::ScanOptions;
@@ -28,6 +34,62 @@ pub enum CommandConfig {
     Scan(ScanConfig),
     /// `imgsift overlay`.
     Overlay(OverlayConfig),
+    /// `imgsift mirror`.
+    Mirror(MirrorConfig),
+    /// `imgsift hosts`.
+    Hosts(HostsConfig),
+    /// `imgsift check`.
+    Check(CheckConfig),
+}
+
+/// What `mirror` renders.
+#[derive(Debug, Clone)]
+pub enum MirrorOutput {
+    /// A built-in format.
+    Format(Format),
+    /// A user's template: its file name and text.
+    Template(String, String),
+}
+
+/// `imgsift mirror`.
+#[derive(Debug, Clone)]
+pub struct MirrorConfig {
+    /// What to read.
+    pub inputs: Vec<Input>,
+    /// How to scan.
+    pub options: ScanOptions,
+    /// The registry mapping.
+    pub mapping: Mapping,
+    /// What to write.
+    pub output: MirrorOutput,
+    /// Write files here instead of printing.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// `imgsift hosts`.
+#[derive(Debug, Clone)]
+pub struct HostsConfig {
+    /// What to read.
+    pub inputs: Vec<Input>,
+    /// How to scan.
+    pub options: ScanOptions,
+    /// The mirror and TLS settings.
+    pub hosts: HostsOptions,
+    /// containerd or K3s.
+    pub format: HostsFormat,
+    /// Write files here instead of printing.
+    pub out_dir: Option<PathBuf>,
+}
+
+/// `imgsift check`.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// What to read.
+    pub inputs: Vec<Input>,
+    /// How to scan (sources are kept: violations name them).
+    pub options: ScanOptions,
+    /// What is demanded.
+    pub check: CheckOptions,
 }
 
 /// `imgsift overlay`.
@@ -99,10 +161,55 @@ impl Config {
             }
             Command::Overlay(args) => CommandConfig::Overlay(OverlayConfig {
                 inputs: inputs(&args.input, stdin_is_terminal)?,
-                options: scan_options(&args.input, false, true),
+                // The kustomize list needs each manifest image as written.
+                options: scan_options(&args.input, args.output == OverlayFormat::Kustomize, true),
                 mapping: mapping(&args.mapping)?,
                 format: args.output,
                 out_dir: args.out_dir,
+            }),
+            Command::Mirror(args) => {
+                let output = match (&args.template, args.output) {
+                    (Some(path), _) => {
+                        let text = std::fs::read_to_string(path).with_context(|| {
+                            format!("cannot read the template {}", path.display())
+                        })?;
+                        let name = path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_else(|| "template".to_owned());
+                        MirrorOutput::Template(name, text)
+                    }
+                    (None, Some(format)) => MirrorOutput::Format(mirror_format(format, args.tool)),
+                    (None, None) => bail!("give -o FORMAT or --template FILE"),
+                };
+                CommandConfig::Mirror(MirrorConfig {
+                    inputs: inputs(&args.input, stdin_is_terminal)?,
+                    options: scan_options(&args.input, false, false),
+                    mapping: mapping(&args.mapping)?,
+                    output,
+                    out_dir: args.out_dir,
+                })
+            }
+            Command::Hosts(args) => CommandConfig::Hosts(HostsConfig {
+                inputs: inputs(&args.input, stdin_is_terminal)?,
+                options: scan_options(&args.input, false, false),
+                hosts: HostsOptions {
+                    mirror: Mirror::parse(&args.mirror).map_err(anyhow::Error::msg)?,
+                    keep_registry_path: args.keep_registry_path,
+                    ca: args.ca,
+                    skip_verify: args.skip_verify,
+                },
+                format: args.output,
+                out_dir: args.out_dir,
+            }),
+            Command::Check(args) => CommandConfig::Check(CheckConfig {
+                inputs: inputs(&args.input, stdin_is_terminal)?,
+                options: scan_options(&args.input, true, false),
+                check: CheckOptions {
+                    registry: Registry::parse(&args.registry)?,
+                    allow_floating: args.allow_floating,
+                    require_digest: args.require_digest,
+                },
             }),
         };
         if cli.threads == Some(0) {
@@ -112,6 +219,23 @@ impl Config {
             threads: cli.threads,
             command,
         })
+    }
+}
+
+fn mirror_format(format: MirrorFormat, tool: ScriptTool) -> Format {
+    match format {
+        MirrorFormat::Regsync => Format::Regsync,
+        MirrorFormat::Skopeo => Format::Skopeo,
+        MirrorFormat::Hauler => Format::Hauler,
+        MirrorFormat::Zarf => Format::Zarf,
+        MirrorFormat::List => Format::List,
+        MirrorFormat::Images => Format::Images,
+        MirrorFormat::Script => Format::Script(match tool {
+            ScriptTool::Docker => Tool::Docker,
+            ScriptTool::Crane => Tool::Crane,
+            ScriptTool::Skopeo => Tool::Skopeo,
+            ScriptTool::Regctl => Tool::Regctl,
+        }),
     }
 }
 

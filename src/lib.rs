@@ -5,15 +5,18 @@
 //! emitters (`emit/`). `scan.rs` drives it; [`run`] is the one entry point the binary calls.
 
 pub mod archive;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod document;
 pub mod emit;
 pub mod extract;
+pub mod hosts;
 pub mod input;
 pub mod inventory;
 pub mod kube;
+pub mod mirror;
 pub mod overlay;
 pub mod reference;
 pub mod registry;
@@ -61,6 +64,9 @@ pub fn run(
     match &config.command {
         CommandConfig::Scan(scan_config) => run_scan(scan_config, out, err, progress),
         CommandConfig::Overlay(overlay_config) => run_overlay(overlay_config, out, err, progress),
+        CommandConfig::Mirror(mirror_config) => run_mirror(mirror_config, out, err, progress),
+        CommandConfig::Hosts(hosts_config) => run_hosts(hosts_config, out, err, progress),
+        CommandConfig::Check(check_config) => run_check(check_config, out, err, progress),
     }
 }
 
@@ -115,7 +121,19 @@ fn run_overlay(
     let files = inventory.files().to_vec();
     let resolver = inventory.resolver();
     let finished = inventory.finish();
+    let manifest_renames = match config.format {
+        cli::OverlayFormat::Kustomize => {
+            overlay::manifest_renames(&finished.images, &config.mapping)
+        }
+        cli::OverlayFormat::Values => Vec::new(),
+    };
     let mut diagnostics = finished.diagnostics;
+    if config.format == cli::OverlayFormat::Kustomize {
+        diagnostics.extend(overlay::kustomize_unreachable(
+            &finished.images,
+            &config.mapping,
+        ));
+    }
     let overlays: Vec<overlay::DocOverlay> = values_docs
         .iter()
         .map(|doc| overlay::overlay_doc(doc, &resolver, &config.mapping, &config.options.limits))
@@ -125,13 +143,13 @@ fn run_overlay(
     }
     diagnostics.sort();
     diagnostics.dedup();
-    if values_docs.is_empty() {
+    if values_docs.is_empty() && manifest_renames.is_empty() {
         writeln!(
             err,
             "imgsift: no Helm values file among the inputs (name one with --values, or a chart folder); nothing to overlay"
         )?;
     }
-    let documents = overlay_documents(config, &overlays);
+    let documents = overlay_documents(config, &overlays, &manifest_renames);
     match &config.out_dir {
         None => {
             let mut first = true;
@@ -166,15 +184,201 @@ fn run_overlay(
     report(err, &diagnostics, Outcome::Success)
 }
 
+/// Writes output files under `dir`, refusing the whole set when one would replace an input.
+/// `Ok(false)` when something was refused or failed (said on `err`).
+fn write_files(
+    dir: &std::path::Path,
+    files: &[mirror::OutputFile],
+    inputs: &[std::path::PathBuf],
+    err: &mut dyn Write,
+) -> io::Result<bool> {
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|f| dir.join(&f.name)).collect();
+    if let Err(error) = write::refuse_inputs(&paths, inputs) {
+        writeln!(err, "imgsift: {error:#}")?;
+        return Ok(false);
+    }
+    for (path, file) in paths.iter().zip(files) {
+        let written = if file.executable {
+            write::atomically_executable(path, file.text.as_bytes())
+        } else {
+            write::atomically(path, file.text.as_bytes())
+        };
+        if let Err(error) = written {
+            writeln!(err, "imgsift: {error:#}")?;
+            return Ok(false);
+        }
+        writeln!(err, "imgsift: wrote {}", path.display())?;
+    }
+    Ok(true)
+}
+
+/// Says why a plan was refused, then the run's diagnostics; the outcome is an input error.
+fn refuse(
+    err: &mut dyn Write,
+    problems: &[String],
+    diagnostics: &[diag::Diagnostic],
+) -> io::Result<Outcome> {
+    for problem in problems {
+        writeln!(err, "imgsift: {problem}")?;
+    }
+    writeln!(err, "imgsift: nothing was written")?;
+    report(err, diagnostics, Outcome::InputErrors)
+}
+
+/// Writes `files` under `out_dir`, or prints `printed` when there is no `out_dir`, then
+/// reports the run's diagnostics.
+fn deliver(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    (out_dir, inputs): (Option<&std::path::Path>, &[std::path::PathBuf]),
+    files: &[mirror::OutputFile],
+    printed: &str,
+    diagnostics: &[diag::Diagnostic],
+) -> io::Result<Outcome> {
+    let delivered = match out_dir {
+        Some(dir) => write_files(dir, files, inputs, err)?,
+        None => {
+            out.write_all(printed.as_bytes())?;
+            out.flush()?;
+            true
+        }
+    };
+    let outcome = if delivered {
+        Outcome::Success
+    } else {
+        Outcome::InputErrors
+    };
+    report(err, diagnostics, outcome)
+}
+
+fn run_mirror(
+    config: &config::MirrorConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: &dyn Progress,
+) -> io::Result<Outcome> {
+    let inventory = scan::scan_inventory(&config.inputs, &config.options, progress);
+    let files_read = inventory.files().to_vec();
+    let finished = inventory.finish();
+    let pairs = match mirror::plan(&finished.images, &config.mapping) {
+        Ok(pairs) => pairs,
+        Err(problems) => return refuse(err, &problems, &finished.diagnostics),
+    };
+    let rendered = match &config.output {
+        config::MirrorOutput::Format(format) => mirror::write(*format, &pairs, &config.mapping),
+        config::MirrorOutput::Template(name, text) => {
+            mirror::write_template(name, text, &pairs, &config.mapping).map(|f| vec![f])
+        }
+    };
+    // Printed, skopeo's documents carry their commands with FILE for the saved document.
+    let printed = match (&config.output, rendered) {
+        (config::MirrorOutput::Format(mirror::Format::Skopeo), Ok(files)) => {
+            mirror::skopeo_printed(&pairs, &config.mapping).map(|text| (files, text))
+        }
+        (_, Ok(files)) => {
+            let text = files.iter().map(|f| f.text.as_str()).collect();
+            Ok((files, text))
+        }
+        (_, Err(problem)) => Err(problem),
+    };
+    let (files, text) = match printed {
+        Ok(printed) => printed,
+        Err(problem) => return refuse(err, &[problem], &finished.diagnostics),
+    };
+    let target = (config.out_dir.as_deref(), files_read.as_slice());
+    deliver(out, err, target, &files, &text, &finished.diagnostics)
+}
+
+fn run_hosts(
+    config: &config::HostsConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: &dyn Progress,
+) -> io::Result<Outcome> {
+    let inventory = scan::scan_inventory(&config.inputs, &config.options, progress);
+    let files_read = inventory.files().to_vec();
+    let finished = inventory.finish();
+    let registries = hosts::registries(&finished.images, &config.hosts);
+    let problems = hosts::nesting_problems(&registries, &config.hosts);
+    if !problems.is_empty() {
+        return refuse(err, &problems, &finished.diagnostics);
+    }
+    let files = match config.format {
+        cli::HostsFormat::Containerd => hosts::containerd(&registries, &config.hosts),
+        cli::HostsFormat::K3s => vec![hosts::k3s(&registries, &config.hosts)],
+    };
+    if registries.is_empty() {
+        writeln!(
+            err,
+            "imgsift: no image from a registry other than the mirror was found"
+        )?;
+    }
+    // Printed, several files are told apart by a header line each, as `head` does.
+    let mut printed = String::new();
+    for (i, file) in files.iter().enumerate() {
+        if files.len() > 1 {
+            if i > 0 {
+                printed.push('\n');
+            }
+            printed.push_str(&format!("# ==> {} <==\n", file.name));
+        }
+        printed.push_str(&file.text);
+    }
+    let target = (config.out_dir.as_deref(), files_read.as_slice());
+    deliver(out, err, target, &files, &printed, &finished.diagnostics)
+}
+
+fn run_check(
+    config: &config::CheckConfig,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: &dyn Progress,
+) -> io::Result<Outcome> {
+    let finished = scan::scan(&config.inputs, &config.options, progress);
+    let violations = check::check(&finished, &config.check);
+    for violation in &violations {
+        writeln!(out, "{violation}")?;
+    }
+    out.flush()?;
+    // Values entries without a tag are images too, just not nameable ones.
+    let images = finished.images.len() + finished.unresolved.len();
+    let outcome = if violations.is_empty() {
+        writeln!(
+            err,
+            "imgsift: {images} image{} checked, every one pulled from {}",
+            if images == 1 { "" } else { "s" },
+            config.check.registry.base()
+        )?;
+        Outcome::Success
+    } else {
+        let failing: std::collections::BTreeSet<&str> =
+            violations.iter().map(|v| v.reference.as_str()).collect();
+        writeln!(
+            err,
+            "imgsift: {} violation{} in {} of {images} image{}",
+            violations.len(),
+            if violations.len() == 1 { "" } else { "s" },
+            failing.len(),
+            if images == 1 { "" } else { "s" },
+        )?;
+        Outcome::NotSatisfied
+    };
+    report(err, &finished.diagnostics, outcome)
+}
+
 /// The overlay documents to print or write: (file name under --out-dir, text).
 fn overlay_documents(
     config: &config::OverlayConfig,
     overlays: &[overlay::DocOverlay],
+    manifest_renames: &[overlay::Renamed],
 ) -> Vec<(String, String)> {
     let registry = config.mapping.registry.base();
     match config.format {
         cli::OverlayFormat::Kustomize => {
-            let files: Vec<&str> = overlays.iter().map(|o| &*o.file).collect();
+            let mut files: Vec<&str> = overlays.iter().map(|o| &*o.file).collect();
+            if !manifest_renames.is_empty() {
+                files.push("the manifests' containers");
+            }
             let mut text = format!(
                 "# imgsift overlay: the images of {} pointed at {registry}\n",
                 if files.is_empty() {
@@ -183,7 +387,7 @@ fn overlay_documents(
                     files.join(", ")
                 }
             );
-            text.push_str(&overlay::kustomize_images(overlays));
+            text.push_str(&overlay::kustomize_images(overlays, manifest_renames));
             vec![("kustomization.yaml".to_owned(), text)]
         }
         cli::OverlayFormat::Values => {

@@ -56,8 +56,18 @@ pub fn refuse_inputs(targets: &[PathBuf], inputs: &[PathBuf]) -> anyhow::Result<
     Ok(())
 }
 
-/// Writes `contents` to `path` atomically, creating its folders.
+/// Writes `contents` to `path` atomically, creating its folders. The file is readable by all
+/// (0644), like a file a shell redirect creates, not private like a temporary file.
 pub fn atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    write_with_mode(path, contents, 0o644)
+}
+
+/// Like [`atomically`], for a script: executable (0755).
+pub fn atomically_executable(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    write_with_mode(path, contents, 0o755)
+}
+
+fn write_with_mode(path: &Path, contents: &[u8], mode: u32) -> anyhow::Result<()> {
     let parent = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -68,6 +78,15 @@ pub fn atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write in {}", parent.display()))?;
     file.write_all(contents)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
     file.as_file()
         .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;

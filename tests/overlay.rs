@@ -10,26 +10,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{imgsift, imgsift_in, read, root, yaml_to_json};
+use common::{helm_merge, imgsift, imgsift_in, read, rehome, root, yaml_to_json};
 use serde_json::Value;
-
-/// Helm's merge of user values onto chart values: maps merge key by key, anything else
-/// (lists included) is replaced.
-fn helm_merge(base: Value, over: Value) -> Value {
-    match (base, over) {
-        (Value::Object(mut base), Value::Object(over)) => {
-            for (key, value) in over {
-                let merged = match base.remove(&key) {
-                    Some(existing) => helm_merge(existing, value),
-                    None => value,
-                };
-                base.insert(key, merged);
-            }
-            Value::Object(base)
-        }
-        (_, over) => over,
-    }
-}
 
 /// Images and unresolved repositories of a values file, as scanned in `dir`.
 fn scan_values(dir: &Path, values: &str) -> (BTreeSet<String>, BTreeSet<String>) {
@@ -49,16 +31,6 @@ fn scan_values(dir: &Path, values: &str) -> (BTreeSet<String>, BTreeSet<String>)
         .filter_map(|u| u["repository"].as_str().map(str::to_owned))
         .collect();
     (images, unresolved)
-}
-
-/// The mapping rule, written out: the registry replaces the source registry, or nests it.
-fn rehome(reference: &str, registry: &str, keep: bool) -> String {
-    let (domain, rest) = reference.split_once('/').unwrap_or(("", reference));
-    if keep {
-        format!("{registry}/{domain}/{rest}")
-    } else {
-        format!("{registry}/{rest}")
-    }
 }
 
 /// Checks the law for one values file (relative to `dir`), returning the overlay text.

@@ -367,9 +367,13 @@ fn strip_tag_and_digest(text: &str) -> &str {
 }
 
 /// Renders the overlays as the kustomize `images:` list: one entry per name.
-pub fn kustomize_images(overlays: &[DocOverlay]) -> String {
+pub fn kustomize_images(overlays: &[DocOverlay], manifests: &[Renamed]) -> String {
     let mut by_name: BTreeMap<&str, Vec<&Renamed>> = BTreeMap::new();
-    for renamed in overlays.iter().flat_map(|o| o.renamed.iter()) {
+    for renamed in overlays
+        .iter()
+        .flat_map(|o| o.renamed.iter())
+        .chain(manifests)
+    {
         by_name
             .entry(renamed.name.as_str())
             .or_default()
@@ -400,6 +404,92 @@ pub fn kustomize_images(overlays: &[DocOverlay]) -> String {
     }
     out.push("images", Out::Seq(list));
     render_document(&out)
+}
+
+/// The images of manifests that kustomize's `images:` transformer can rewrite (those of
+/// `containers` and `initContainers`), each under the name as written there: kustomize
+/// matches names as written, so `nginx:1.25` needs the entry `nginx`, not
+/// `docker.io/library/nginx`. The list is for a kustomization that takes the scanned inputs
+/// as its `resources:`, so an image that came out of a kustomize root is named as that root
+/// builds it (its transforms applied). Images already in the registry are left out.
+pub fn manifest_renames(images: &[crate::inventory::Image], mapping: &Mapping) -> Vec<Renamed> {
+    let mut renames = Vec::new();
+    for image in images {
+        if mapping.registry.holds(&image.reference) {
+            continue;
+        }
+        let Ok(target) = mapping
+            .registry
+            .map(&image.reference, mapping.keep_registry_path)
+        else {
+            continue;
+        };
+        for source in &image.sources {
+            if !kustomize_rewrites(source) {
+                continue;
+            }
+            let (name, _, _) = crate::render::kustomize::images::split(&source.raw);
+            let renamed = Renamed {
+                name,
+                new_name: target.name(),
+                tag: image.reference.tag().map(str::to_owned),
+                digest: image.reference.digest().map(str::to_owned),
+            };
+            if !renames.contains(&renamed) {
+                renames.push(renamed);
+            }
+        }
+    }
+    renames
+}
+
+/// Whether kustomize's `images:` transformer rewrites the image at `source`: the `image` of
+/// an entry of `containers` or `initContainers`. It does not reach ephemeral containers,
+/// image volumes, custom-resource fields, ConfigMaps, env vars, arguments or annotations.
+fn kustomize_rewrites(source: &crate::extract::Source) -> bool {
+    if source.class != crate::extract::Class::Podspec {
+        return false;
+    }
+    let mut segments = source.path.rsplit('.');
+    let last = segments.next();
+    let list = segments.next().unwrap_or_default();
+    last == Some("image")
+        && (list.starts_with("containers[") || list.starts_with("initContainers["))
+}
+
+/// Warnings for the manifest images a kustomization `images:` list cannot point at the
+/// registry: one per source, so the user can change each by hand (or through the chart's
+/// values). Values and Chart.yaml sources are not manifests and are left out; so are images
+/// already in the registry.
+pub fn kustomize_unreachable(
+    images: &[crate::inventory::Image],
+    mapping: &Mapping,
+) -> Vec<crate::diag::Diagnostic> {
+    use crate::extract::Class;
+    let mut warnings = Vec::new();
+    for image in images {
+        if mapping.registry.holds(&image.reference) {
+            continue;
+        }
+        for source in &image.sources {
+            if matches!(source.class, Class::Values | Class::Chart) || kustomize_rewrites(source) {
+                continue;
+            }
+            warnings.push(crate::diag::Diagnostic::warning(
+                &source.file,
+                source.line,
+                source.column,
+                format!(
+                    "{} at {} ({}) is out of reach of a kustomization's images: list; point it at {} by hand",
+                    image.reference,
+                    source.path,
+                    source.class.as_str(),
+                    mapping.registry.base()
+                ),
+            ));
+        }
+    }
+    warnings
 }
 
 #[cfg(test)]

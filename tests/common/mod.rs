@@ -141,3 +141,32 @@ pub fn yaml_to_json(text: &str) -> serde_json::Value {
         None => serde_json::Value::Null,
     }
 }
+
+/// Helm's merge of user values onto chart values: maps merge key by key, anything else
+/// (lists included) is replaced.
+pub fn helm_merge(base: serde_json::Value, over: serde_json::Value) -> serde_json::Value {
+    match (base, over) {
+        (serde_json::Value::Object(mut base), serde_json::Value::Object(over)) => {
+            for (key, value) in over {
+                let merged = match base.remove(&key) {
+                    Some(existing) => helm_merge(existing, value),
+                    None => value,
+                };
+                base.insert(key, merged);
+            }
+            serde_json::Value::Object(base)
+        }
+        (_, over) => over,
+    }
+}
+
+/// The mapping rule of SPEC.md, written out independently of imgsift: the registry replaces
+/// the source registry of a normalized reference, or nests it with `keep`.
+pub fn rehome(reference: &str, registry: &str, keep: bool) -> String {
+    let (domain, rest) = reference.split_once('/').unwrap_or(("", reference));
+    if keep {
+        format!("{registry}/{domain}/{rest}")
+    } else {
+        format!("{registry}/{rest}")
+    }
+}

@@ -1,0 +1,542 @@
+//! `imgsift mirror`: the input a mirroring tool needs to copy every image into the private
+//! registry, by the one mapping rule of `registry.rs`.
+//!
+//! The plan comes first: every image found, its source and its target. It is refused as a
+//! whole when two sources would land on one target (`docker.io/acme/app:1` and
+//! `ghcr.io/acme/app:1` both become `HOST/acme/app:1` without `--keep-registry-path`), or when
+//! an image cannot be mapped, because a mirror job that silently overwrites or drops an image
+//! breaks the install it prepares. Images already in the private registry are left out.
+//!
+//! The formats are minijinja templates shipped in the binary (`templates/`); `--template FILE`
+//! renders a user's template over the same data. An image is pulled by digest when it has one
+//! (`pull`), and pushed by tag when it has one (`push`): copying by digest keeps the pinned
+//! content, pushing by tag keeps the name people read, and the tools used here (crane,
+//! skopeo with `--preserve-digests`, regctl, regsync) keep the manifest's digest either way.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, Value, context};
+use serde::Serialize;
+
+use crate::inventory::Image;
+use crate::overlay::Mapping;
+use crate::reference::Reference;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// regclient's regsync configuration.
+    Regsync,
+    /// `skopeo sync --src yaml` input, one document per destination.
+    Skopeo,
+    /// A hauler `Images` manifest.
+    Hauler,
+    /// A Zarf package with one component listing the images.
+    Zarf,
+    /// A shell script of copy commands for a tool.
+    Script(Tool),
+    /// `source<TAB>target` lines.
+    List,
+    /// The source references, one per line (`images.txt` for hauler and RKE2).
+    Images,
+}
+
+/// The tool a script drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// docker pull / tag / push.
+    Docker,
+    /// crane copy.
+    Crane,
+    /// skopeo copy.
+    Skopeo,
+    /// regctl image copy.
+    Regctl,
+}
+
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Docker => "docker",
+            Tool::Crane => "crane",
+            Tool::Skopeo => "skopeo",
+            Tool::Regctl => "regctl",
+        }
+    }
+
+    /// The environment variable a script reads the command from.
+    fn variable(self) -> &'static str {
+        match self {
+            Tool::Docker => "DOCKER",
+            Tool::Crane => "CRANE",
+            Tool::Skopeo => "SKOPEO",
+            Tool::Regctl => "REGCTL",
+        }
+    }
+
+    /// An example of extra flags, for the script's header.
+    fn example(self) -> &'static str {
+        match self {
+            Tool::Docker => "--config /path/to/docker-config",
+            Tool::Crane => "--insecure",
+            Tool::Skopeo => "--registries-conf /path/to/registries.conf",
+            Tool::Regctl => "--verbosity info",
+        }
+    }
+}
+
+/// One image to copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pair {
+    /// The normalized source reference.
+    pub source: String,
+    /// Where it goes in the private registry (tag and digest kept).
+    pub target: String,
+    /// The source registry (`docker.io`).
+    pub registry: String,
+    /// The source repository path (`library/nginx`).
+    pub repository: String,
+    /// The tag, if any.
+    pub tag: Option<String>,
+    /// The digest, if any.
+    pub digest: Option<String>,
+    /// The target's registry host (with port).
+    pub target_registry: String,
+    /// The target's repository path (`mirror/library/nginx`).
+    pub target_repository: String,
+    /// What to pull: by digest when there is one, else by tag.
+    pub pull: String,
+    /// What to push: by tag when there is one, else by digest.
+    pub push: String,
+    /// `push` for tools that push only by tag (docker): a digest alone becomes the tag
+    /// `sha256-<hex>`.
+    pub push_tagged: String,
+}
+
+/// The images to copy, or why the copy is refused.
+pub fn plan(images: &[Image], mapping: &Mapping) -> Result<Vec<Pair>, Vec<String>> {
+    let mut pairs = Vec::new();
+    let mut problems = Vec::new();
+    for image in images {
+        let source = &image.reference;
+        if mapping.registry.holds(source) {
+            continue;
+        }
+        match mapping.registry.map(source, mapping.keep_registry_path) {
+            Ok(target) => pairs.push(pair(source, &target)),
+            Err(err) => problems.push(err.to_string()),
+        }
+    }
+    let mut by_target: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for pair in &pairs {
+        by_target
+            .entry(&pair.target)
+            .or_default()
+            .push(&pair.source);
+    }
+    for (target, sources) in by_target.iter().filter(|(_, s)| s.len() > 1) {
+        problems.push(format!(
+            "{} would all land on {target}; mirror them with --keep-registry-path, which keeps each source registry in the path",
+            sources.join(" and ")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(problems)
+    }
+}
+
+fn pair(source: &Reference, target: &Reference) -> Pair {
+    let name = |r: &Reference| r.name();
+    let pull = match source.digest() {
+        Some(digest) => format!("{}@{digest}", name(source)),
+        None => source.to_string(),
+    };
+    let push = match (target.tag(), target.digest()) {
+        (Some(tag), _) => format!("{}:{tag}", name(target)),
+        (None, Some(digest)) => format!("{}@{digest}", name(target)),
+        (None, None) => target.to_string(),
+    };
+    let push_tagged = match (target.tag(), target.digest()) {
+        (None, Some(digest)) => format!("{}:{}", name(target), digest.replace(':', "-")),
+        _ => push.clone(),
+    };
+    Pair {
+        source: source.to_string(),
+        target: target.to_string(),
+        registry: source.domain().to_owned(),
+        repository: source.path().to_owned(),
+        tag: source.tag().map(str::to_owned),
+        digest: source.digest().map(str::to_owned),
+        target_registry: target.domain().to_owned(),
+        target_repository: target.path().to_owned(),
+        pull,
+        push,
+        push_tagged,
+    }
+}
+
+/// One file of output: its name under `--out-dir`, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The file name.
+    pub name: String,
+    /// The contents.
+    pub text: String,
+    /// Whether it is a script to make executable.
+    pub executable: bool,
+}
+
+/// Single-quotes a word for POSIX sh.
+fn sh_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    // Block tags on lines of their own leave no blank lines (as Ansible renders Jinja), and
+    // the file keeps its final newline.
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env.add_filter("sh", |value: String| sh_quote(&value));
+    env
+}
+
+const TEMPLATES: [(&str, &str); 7] = [
+    ("regsync.yaml", include_str!("templates/regsync.yaml.j2")),
+    ("hauler.yaml", include_str!("templates/hauler.yaml.j2")),
+    ("zarf.yaml", include_str!("templates/zarf.yaml.j2")),
+    ("list.tsv", include_str!("templates/list.j2")),
+    ("images.txt", include_str!("templates/images.j2")),
+    ("mirror.sh", include_str!("templates/script.sh.j2")),
+    ("skopeo.yaml", include_str!("templates/skopeo.yaml.j2")),
+];
+
+fn render(template: &str, data: Value) -> Result<String, String> {
+    let env = environment();
+    let template = env
+        .template_from_str(template)
+        .map_err(|e| format!("the template does not parse: {e:#}"))?;
+    template
+        .render(data)
+        .map_err(|e| format!("the template failed: {e:#}"))
+}
+
+fn builtin(name: &str) -> &'static str {
+    TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, t)| t)
+}
+
+/// Renders `pairs` in `format`. One file for every format but skopeo, which needs one
+/// document per destination and a script that runs them.
+pub fn write(format: Format, pairs: &[Pair], mapping: &Mapping) -> Result<Vec<OutputFile>, String> {
+    let registry = mapping.registry.base();
+    let file = |name: &str, text: String| OutputFile {
+        name: name.to_owned(),
+        text,
+        executable: name.ends_with(".sh"),
+    };
+    let data = |tool: Option<Tool>| {
+        context! {
+            images => Value::from(minijinja::value::Serde(pairs)),
+            registry => registry.clone(),
+            keep_registry_path => mapping.keep_registry_path,
+            tool => tool.map(Tool::name),
+            variable => tool.map(Tool::variable),
+            example => tool.map(Tool::example),
+        }
+    };
+    match format {
+        Format::Skopeo => skopeo(pairs, mapping),
+        Format::Script(tool) => Ok(vec![file(
+            "mirror.sh",
+            render(builtin("mirror.sh"), data(Some(tool)))?,
+        )]),
+        other => {
+            let name = match other {
+                Format::Regsync => "regsync.yaml",
+                Format::Hauler => "hauler.yaml",
+                Format::Zarf => "zarf.yaml",
+                Format::List => "list.tsv",
+                _ => "images.txt",
+            };
+            Ok(vec![file(name, render(builtin(name), data(None))?)])
+        }
+    }
+}
+
+/// Renders a user's template; the output file is named after it (without `.j2` / `.jinja`).
+pub fn write_template(
+    name: &str,
+    template: &str,
+    pairs: &[Pair],
+    mapping: &Mapping,
+) -> Result<OutputFile, String> {
+    let data = context! {
+        images => Value::from(minijinja::value::Serde(pairs)),
+        registry => mapping.registry.base(),
+        keep_registry_path => mapping.keep_registry_path,
+    };
+    let stem = name
+        .strip_suffix(".j2")
+        .or_else(|| name.strip_suffix(".jinja"))
+        .unwrap_or(name);
+    Ok(OutputFile {
+        name: stem.to_owned(),
+        text: render(template, data)?,
+        executable: stem.ends_with(".sh"),
+    })
+}
+
+/// One `skopeo sync` run: a destination and the images it copies there.
+#[derive(Debug, Serialize)]
+struct Group {
+    dest: String,
+    scoped: bool,
+    registries: Vec<GroupRegistry>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupRegistry {
+    name: String,
+    repositories: Vec<GroupRepository>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupRepository {
+    name: String,
+    /// Tags, and digests for images pinned by digest.
+    references: Vec<String>,
+}
+
+/// `skopeo sync` without `--scoped` puts an image at `DEST/<last path component>`; with it,
+/// at `DEST/<registry>/<path>`. With `--keep-registry-path` the mapping is the scoped layout
+/// under the registry's base, so one run copies everything. Without, the path under the base
+/// is the source's path, so images are grouped by their parent path and each group is
+/// synced to `BASE/<parent>`.
+fn groups(pairs: &[Pair], mapping: &Mapping) -> Vec<Group> {
+    let base = mapping.registry.base();
+    // dest -> registry -> repository -> references
+    let mut tree: BTreeMap<String, BTreeMap<String, BTreeMap<String, Vec<String>>>> =
+        BTreeMap::new();
+    for pair in pairs {
+        let dest = if mapping.keep_registry_path {
+            base.clone()
+        } else {
+            match pair.repository.rsplit_once('/') {
+                Some((parent, _)) => format!("{base}/{parent}"),
+                None => base.clone(),
+            }
+        };
+        // A pinned image is copied by digest: that is the content the cluster pulls.
+        let reference = match (&pair.digest, &pair.tag) {
+            (Some(digest), _) => digest.clone(),
+            (None, Some(tag)) => tag.clone(),
+            (None, None) => "latest".to_owned(),
+        };
+        let references = tree
+            .entry(dest)
+            .or_default()
+            .entry(pair.registry.clone())
+            .or_default()
+            .entry(pair.repository.clone())
+            .or_default();
+        if !references.contains(&reference) {
+            references.push(reference);
+        }
+    }
+    tree.into_iter()
+        .map(|(dest, registries)| Group {
+            dest,
+            scoped: mapping.keep_registry_path,
+            registries: registries
+                .into_iter()
+                .map(|(name, repositories)| GroupRegistry {
+                    name,
+                    repositories: repositories
+                        .into_iter()
+                        .map(|(name, mut references)| {
+                            references.sort();
+                            GroupRepository { name, references }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The arguments of `skopeo` for one group: `sync ... FILE DEST`, the words quoted for sh
+/// when `quote`.
+fn skopeo_arguments(group: &Group, file: &str, quote: bool) -> String {
+    let word = |w: &str| if quote { sh_quote(w) } else { w.to_owned() };
+    format!(
+        "sync --src yaml --dest docker --all --preserve-digests{} {} {}",
+        if group.scoped { " --scoped" } else { "" },
+        word(file),
+        word(&group.dest)
+    )
+}
+
+/// The skopeo output: `skopeo-N.yaml` per destination (each headed by the command that runs
+/// it) and `skopeo-sync.sh` running them all; printed, the documents follow each other.
+fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Vec<OutputFile>, String> {
+    let groups = groups(pairs, mapping);
+    let template = builtin("skopeo.yaml");
+    let mut files = Vec::new();
+    let mut script = format!(
+        "#!/bin/sh\n# imgsift mirror: copies {} images to {} with skopeo sync, one run per destination.\n# Extra global flags for skopeo go in SKOPEO (for example SKOPEO=\"skopeo --registries-conf /path/to/registries.conf\").\nset -eu\ncd \"$(dirname \"$0\")\"\nSKOPEO=${{SKOPEO:-skopeo}}\n",
+        pairs.len(),
+        mapping.registry.base()
+    );
+    for (i, group) in groups.iter().enumerate() {
+        let name = format!("skopeo-{}.yaml", i + 1);
+        let body = render(
+            template,
+            context! { group => Value::from(minijinja::value::Serde(group)) },
+        )?;
+        files.push(OutputFile {
+            name: name.clone(),
+            text: format!("# skopeo {}\n{body}", skopeo_arguments(group, &name, false)),
+            executable: false,
+        });
+        script.push_str(&format!(
+            "$SKOPEO {}\n",
+            skopeo_arguments(group, &name, true)
+        ));
+    }
+    files.push(OutputFile {
+        name: "skopeo-sync.sh".to_owned(),
+        text: script,
+        executable: true,
+    });
+    Ok(files)
+}
+
+/// The skopeo documents as printed: each headed by its command with `FILE` for the document
+/// saved as a file, separated by `---`.
+pub fn skopeo_printed(pairs: &[Pair], mapping: &Mapping) -> Result<String, String> {
+    let groups = groups(pairs, mapping);
+    let template = builtin("skopeo.yaml");
+    let mut out = format!(
+        "# imgsift mirror: {} images to {} in {} skopeo sync run{}; save each document as FILE and run the command above it.\n",
+        pairs.len(),
+        mapping.registry.base(),
+        groups.len(),
+        if groups.len() == 1 { "" } else { "s" }
+    );
+    for (i, group) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&format!(
+            "# skopeo {}\n",
+            skopeo_arguments(group, "FILE", false)
+        ));
+        out.push_str(&render(
+            template,
+            context! { group => Value::from(minijinja::value::Serde(group)) },
+        )?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::Registry;
+
+    fn image(text: &str) -> Image {
+        Image {
+            reference: Reference::parse_normalized(text).unwrap_or_else(|e| panic!("{e}")),
+            sources: Vec::new(),
+            in_manifests: true,
+        }
+    }
+
+    fn mapping(registry: &str, keep: bool) -> Mapping {
+        Mapping {
+            registry: Registry::parse(registry).unwrap_or_else(|e| panic!("{e}")),
+            keep_registry_path: keep,
+        }
+    }
+
+    #[test]
+    fn collisions_are_refused_and_keep_registry_path_resolves_them() {
+        let images = [image("docker.io/acme/app:1"), image("ghcr.io/acme/app:1")];
+        let refused = plan(&images, &mapping("r.example.com", false));
+        assert!(
+            matches!(&refused, Err(p) if p.len() == 1 && p[0].contains("docker.io/acme/app:1 and ghcr.io/acme/app:1")),
+            "{refused:?}"
+        );
+        assert!(plan(&images, &mapping("r.example.com", true)).is_ok());
+    }
+
+    #[test]
+    fn images_already_in_the_registry_are_left_out() {
+        let images = [image("r.example.com/m/library/nginx:1"), image("nginx:1")];
+        let pairs = plan(&images, &mapping("r.example.com/m", false)).unwrap_or_default();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].target, "r.example.com/m/library/nginx:1");
+    }
+
+    #[test]
+    fn pinned_images_are_pulled_by_digest_and_pushed_by_tag() {
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let pairs = plan(
+            &[
+                image(&format!("quay.io/a/b:1@{digest}")),
+                image(&format!("quay.io/a/c@{digest}")),
+            ],
+            &mapping("r.example.com", false),
+        )
+        .unwrap_or_default();
+        assert_eq!(pairs[0].pull, format!("quay.io/a/b@{digest}"));
+        assert_eq!(pairs[0].push, "r.example.com/a/b:1");
+        assert_eq!(pairs[1].push, format!("r.example.com/a/c@{digest}"));
+        assert_eq!(
+            pairs[1].push_tagged,
+            format!("r.example.com/a/c:sha256-{}", "a".repeat(64))
+        );
+    }
+
+    #[test]
+    fn skopeo_groups_by_parent_path_unless_the_registry_path_is_kept() {
+        let images = [
+            image("nginx:1"),
+            image("quay.io/a/b:2"),
+            image("registry.k8s.io/pause:3.9"),
+            image("ghcr.io/a/c:1"),
+        ];
+        let flat = mapping("r.example.com/m", false);
+        let pairs = plan(&images, &flat).unwrap_or_default();
+        let dests: Vec<String> = groups(&pairs, &flat).into_iter().map(|g| g.dest).collect();
+        assert_eq!(
+            dests,
+            [
+                "r.example.com/m",
+                "r.example.com/m/a",
+                "r.example.com/m/library"
+            ]
+        );
+        let kept = mapping("r.example.com/m", true);
+        let pairs = plan(&images, &kept).unwrap_or_default();
+        let groups = groups(&pairs, &kept);
+        assert_eq!(groups.len(), 1);
+        assert!(groups[0].scoped);
+    }
+
+    #[test]
+    fn shell_words_are_quoted() {
+        assert_eq!(sh_quote("a'b"), r"'a'\''b'");
+    }
+}
