@@ -264,6 +264,16 @@ fn run_mirror(
         Ok(pairs) => pairs,
         Err(problems) => return refuse(err, &problems, &finished.diagnostics),
     };
+    // A values entry without a tag has no reference to copy; each has its own warning, and
+    // this line says that the output is short of them.
+    let unresolved = finished.unresolved.len();
+    if unresolved > 0 {
+        writeln!(
+            err,
+            "imgsift: {unresolved} values entr{} without a tag left out; scan them with the render that gives their tags",
+            if unresolved == 1 { "y" } else { "ies" }
+        )?;
+    }
     let rendered = match &config.output {
         config::MirrorOutput::Format(format) => mirror::write(*format, &pairs, &config.mapping),
         config::MirrorOutput::Template(name, text) => {

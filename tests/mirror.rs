@@ -787,3 +787,35 @@ fn hosts_refuse_registries_that_cannot_be_nested() {
     );
     assert!(!Path::new("/nonexistent/never-written").exists());
 }
+
+#[test]
+fn values_entries_without_a_tag_are_left_out_and_said_to_be() {
+    let run = imgsift(&[
+        "mirror",
+        "--registry",
+        "r2.example.com",
+        "-o",
+        "list",
+        "--values",
+        "testdata/check/values.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Only the tagged entry can be copied; the two untagged ones are named on stderr.
+    assert_eq!(
+        run.stdout,
+        "r.example.com/mirror/acme/worker:2.1\tr2.example.com/mirror/acme/worker:2.1\n"
+    );
+    assert!(
+        run.stderr
+            .contains("2 values entries without a tag left out"),
+        "{}",
+        run.stderr
+    );
+    for repository in ["r.example.com/mirror/acme/ui", "ghcr.io/acme/api"] {
+        assert!(
+            run.stderr.contains(&format!("{repository} has no tag")),
+            "{}",
+            run.stderr
+        );
+    }
+}
