@@ -14,11 +14,13 @@ for component in rustfmt clippy; do
   fi
 done
 
-# The mirror end-to-end tests start two real registries (Debian's docker-registry) and copy
-# images between them with the real skopeo; they fail, never skip, without these tools.
+# The mirror end-to-end tests start two real registries (Debian's docker-registry), copy
+# images between them with the real skopeo, and have a private containerd daemon pull through
+# the hosts.toml files imgsift writes; they fail, never skip, without these tools.
 need_packages=()
 command -v skopeo >/dev/null 2>&1 || need_packages+=(skopeo)
 command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
+{ command -v containerd && command -v ctr; } >/dev/null 2>&1 || need_packages+=(containerd)
 if ((${#need_packages[@]})); then
   log "installing ${need_packages[*]}"
   sudo_cmd=()
@@ -26,8 +28,8 @@ if ((${#need_packages[@]})); then
   "${sudo_cmd[@]}" apt-get update -q
   "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_packages[@]}"
 fi
-# The Debian package starts a registry service on port 5000 where an init system runs; the
-# tests start their own on free ports and need none of it.
+# The Debian packages start a registry and a containerd service where an init system runs; the
+# tests start their own (free ports, private sockets) and need neither.
 
 # Snapshot tests compare against the reviewed snapshots in tests/snapshots and never
 # write new ones here: a missing or changed snapshot is a failure.

@@ -130,7 +130,7 @@ pub struct HostsArgs {
     #[arg(long)]
     pub skip_verify: bool,
 
-    /// Write the files under DIR (atomically) instead of printing.
+    /// Write the files under DIR (atomically) instead of printing: DIR/hosts.d/<registry>/hosts.toml, or DIR/registries.yaml.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<std::path::PathBuf>,
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::{Run, imgsift_in};
-use registry::{Registry, push_image, registries_conf, require_tools, skopeo_env};
+use registry::{Containerd, Registry, push_image, registries_conf, require_tools, skopeo_env};
 use tempfile::TempDir;
 
 /// Two registries, a scratch directory, and a registries.conf that lets skopeo talk plain
@@ -491,4 +491,101 @@ fn harness_pushes_images_and_reads_them_back() {
     // Copied by digest: present by digest, with no tag.
     assert!(mirror.has_manifest("m/acme/team/two", &two));
     assert_eq!(mirror.tags("m/acme/team/two"), Vec::<String>::new());
+}
+
+/// containerd itself, reading the `hosts.toml` files of `imgsift hosts`, fetches each image
+/// from the mirror at its mapped name: under a prefix (containerd's `override_path`), nested
+/// under the registry's name with `--keep-registry-path`, and at the mirror's root. The
+/// upstreams cannot answer (`.invalid` never resolves; Docker Hub is out of reach, or would
+/// serve other content than the image pushed here), so a fetch that returns the pushed
+/// digest came from the mirror.
+#[test]
+fn containerd_pulls_through_the_mirror_with_the_hosts_files_of_imgsift() {
+    let setup = Setup::new();
+    let containerd = Containerd::start();
+    setup.write(
+        "manifest.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: app
+      image: upstream.invalid/acme/app:1
+    - name: web
+      image: nginx:1.25
+",
+    );
+    let images = [
+        (
+            "upstream.invalid/acme/app:1",
+            "upstream.invalid",
+            "acme/app",
+            "1",
+        ),
+        (
+            "docker.io/library/nginx:1.25",
+            "docker.io",
+            "library/nginx",
+            "1.25",
+        ),
+    ];
+    let modes: [(&str, bool); 3] = [("/mirror", false), ("/mirror", true), ("", false)];
+    for (prefix, keep) in modes {
+        let mirror_url = format!("http://{}{prefix}", setup.mirror.host());
+        let mut pushed = Vec::new();
+        for (reference, registry, repository, tag) in images {
+            let mut path = prefix.trim_start_matches('/').to_owned();
+            if keep {
+                path = format!("{path}/{registry}");
+            }
+            let mapped = format!("{path}/{repository}")
+                .trim_start_matches('/')
+                .to_owned();
+            // The label differs per mode, so each mode's images have their own digests.
+            let digest = push_image(
+                &setup.mirror,
+                &setup.conf,
+                &mapped,
+                tag,
+                &format!("{mapped}:{tag} keep={keep}"),
+            );
+            pushed.push((reference, digest));
+        }
+        let out = setup
+            .dir
+            .path()
+            .join(format!("hosts{prefix}-{keep}").replace('/', "_"));
+        let out_arg = out.display().to_string();
+        let mut args = vec!["hosts", "--mirror", &mirror_url, "--out-dir", &out_arg];
+        if keep {
+            args.push("--keep-registry-path");
+        }
+        args.push("manifest.yaml");
+        setup.imgsift(&args);
+        let hosts_dir = out.join("hosts.d");
+        for (reference, digest) in &pushed {
+            match containerd.fetch(&hosts_dir, reference) {
+                Ok(fetched) => assert_eq!(
+                    &fetched, digest,
+                    "{reference} (mirror {mirror_url}, keep={keep}) came from elsewhere"
+                ),
+                Err(output) => panic!(
+                    "containerd could not fetch {reference} through {} (mirror {mirror_url}, keep={keep}):\n{output}\nmirror log:\n{}",
+                    hosts_dir.display(),
+                    setup.mirror.log()
+                ),
+            }
+        }
+    }
+    // The control: without the hosts files the upstream is asked, and cannot answer.
+    let empty = setup.dir.path().join("no-hosts");
+    std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    assert!(
+        containerd
+            .fetch(&empty, "upstream.invalid/acme/app:1")
+            .is_err(),
+        "upstream.invalid answered without the mirror configuration"
+    );
 }

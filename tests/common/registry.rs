@@ -4,7 +4,8 @@
 //! port with its own temporary storage, stopped when dropped. Images are pushed into it by
 //! real skopeo from OCI layouts written here, and read back over the registry HTTP API with a
 //! tiny HTTP/1.1 client, so the tests depend on no crate beyond the dev-dependencies and on no
-//! tool beyond `skopeo` and `docker-registry`.
+//! tool beyond `skopeo`, `docker-registry` and (for node mirror configs) `containerd` with
+//! its client `ctr`.
 //!
 //! Declared by the test file as `#[path = "common/registry.rs"] mod registry;` so that only
 //! the test binaries that need registries compile it.
@@ -20,7 +21,7 @@ use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
 /// The tools these tests drive.
-const TOOLS: [&str; 2] = ["skopeo", "docker-registry"];
+const TOOLS: [&str; 4] = ["skopeo", "docker-registry", "containerd", "ctr"];
 
 /// How long a registry may take to answer `GET /v2/` after it is started.
 const START_TIMEOUT: Duration = Duration::from_secs(15);
@@ -36,7 +37,7 @@ const MANIFEST_TYPES: &str = "application/vnd.oci.image.manifest.v1+json, \
      application/vnd.docker.distribution.manifest.v2+json, \
      application/vnd.docker.distribution.manifest.list.v2+json";
 
-/// Panics unless `skopeo` and `docker-registry` can be run. The end-to-end tests fail (they
+/// Panics unless every tool of [`TOOLS`] can be run. The end-to-end tests fail (they
 /// never skip) without them: a skipped test would pass silently on a machine that proves
 /// nothing.
 pub fn require_tools() {
@@ -60,8 +61,8 @@ pub fn require_tools() {
     });
     if !missing.is_empty() {
         panic!(
-            "skopeo and docker-registry are needed: run scripts/test.sh, which installs them \
-             (cannot run: {})",
+            "skopeo, docker-registry and containerd are needed: run scripts/test.sh, which \
+             installs them (cannot run: {})",
             missing.join(", ")
         );
     }
@@ -249,6 +250,132 @@ impl Drop for Registry {
     fn drop(&mut self) {
         // Errors are ignored: the process may have exited already, and a panic in drop would
         // hide the test's own failure.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private containerd daemon (content store only, no CRI) on a socket in a temporary
+/// directory, for proving that node mirror configurations send pulls to the mirror. Dropping
+/// it stops the daemon and removes its state.
+pub struct Containerd {
+    child: Child,
+    dir: TempDir,
+}
+
+impl Containerd {
+    /// Starts the daemon and waits until `ctr version` reaches it.
+    pub fn start() -> Containerd {
+        require_tools();
+        let dir = tempfile::Builder::new()
+            .prefix("imgsift-ctd-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
+        let root = dir.path();
+        let config = root.join("config.toml");
+        // Only the content store and image service are used: the CRI plugin would want a
+        // network setup that a test machine need not have.
+        write(
+            &config,
+            &format!(
+                "version = 2\nroot = \"{root}/root\"\nstate = \"{root}/state\"\n\
+                 disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n\
+                 [grpc]\n  address = \"{root}/ctd.sock\"\n",
+                root = root.display()
+            ),
+        );
+        let log_path = root.join("containerd.log");
+        let log = std::fs::File::create(&log_path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", log_path.display()));
+        let log_err = log
+            .try_clone()
+            .unwrap_or_else(|e| panic!("cannot share {}: {e}", log_path.display()));
+        let child = Command::new("containerd")
+            .arg("--config")
+            .arg(&config)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run containerd: {e}"));
+        let mut daemon = Containerd { child, dir };
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(Some(status)) = daemon.child.try_wait() {
+                panic!("containerd exited with {status}:\n{}", daemon.log());
+            }
+            let reached = daemon
+                .ctr()
+                .arg("version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if reached {
+                return daemon;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "containerd did not answer within {START_TIMEOUT:?}:\n{}",
+                    daemon.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `ctr` talking to this daemon.
+    fn ctr(&self) -> Command {
+        let mut command = Command::new("ctr");
+        command
+            .arg("--address")
+            .arg(self.dir.path().join("ctd.sock"))
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// `ctr content fetch --hosts-dir HOSTS_DIR REFERENCE`: fetches the image's manifest,
+    /// config and layers as containerd resolves them through the hosts directory. `Ok` with
+    /// the digest of the manifest fetched, `Err` with ctr's output.
+    pub fn fetch(&self, hosts_dir: &Path, reference: &str) -> Result<String, String> {
+        let output = self
+            .ctr()
+            .args(["content", "fetch", "--hosts-dir"])
+            .arg(hosts_dir)
+            .arg(reference)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run ctr: {e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        if !output.status.success() {
+            return Err(stderr);
+        }
+        // The digest is read from the image record the fetch made or updated.
+        let info = self
+            .ctr()
+            .args(["images", "list"])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run ctr: {e}"));
+        let table = String::from_utf8_lossy(&info.stdout).into_owned();
+        table
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(reference))
+            .and_then(|line| {
+                line.split_whitespace()
+                    .find(|word| word.starts_with("sha256:"))
+                    .map(str::to_owned)
+            })
+            .ok_or_else(|| format!("{reference} is not among the images:\n{table}\n{stderr}"))
+    }
+
+    /// What the daemon logged, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("containerd.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Containerd {
+    fn drop(&mut self) {
+        // As for registries: errors are ignored so that a test's own failure shows.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
