@@ -21,6 +21,9 @@ need_packages=()
 command -v skopeo >/dev/null 2>&1 || need_packages+=(skopeo)
 command -v docker-registry >/dev/null 2>&1 || need_packages+=(docker-registry)
 { command -v containerd && command -v ctr; } >/dev/null 2>&1 || need_packages+=(containerd)
+# openssl makes the certificate of a registry served on 127.0.0.1:443 (binding it needs root,
+# as these installs do), whose portless name --keep-registry-path can nest.
+command -v openssl >/dev/null 2>&1 || need_packages+=(openssl)
 if ((${#need_packages[@]})); then
   log "installing ${need_packages[*]}"
   sudo_cmd=()

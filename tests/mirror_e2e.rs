@@ -30,7 +30,11 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         require_tools();
-        let upstream = Registry::start();
+        Setup::with_upstream(Registry::start())
+    }
+
+    /// The mirror on a free port, and `upstream` as given.
+    fn with_upstream(upstream: Registry) -> Setup {
         let mirror = Registry::start();
         let dir = tempfile::Builder::new()
             .prefix("imgsift-mirror-e2e-")
@@ -588,4 +592,96 @@ spec:
             .is_err(),
         "upstream.invalid answered without the mirror configuration"
     );
+}
+
+/// With `--keep-registry-path`, one `skopeo sync --scoped` run nests every image under its
+/// registry's name, exactly where the mapping puts it. The upstream is served on HTTPS's
+/// default port, so its images are named `127.0.0.1/<path>`: a registry name with a port
+/// cannot be a path component, and imgsift refuses to nest one.
+#[test]
+fn scoped_skopeo_sync_nests_each_image_where_keep_registry_path_maps_it() {
+    let setup = Setup::with_upstream(Registry::start_https_on_443());
+    setup.push("acme/team/app", "1");
+    setup.push("library/nginx", "1.25");
+    let pinned = setup.push("acme/pinned", "7");
+    assert_eq!(setup.upstream.host(), "127.0.0.1");
+    setup.write(
+        "manifest.yaml",
+        &format!(
+            "apiVersion: v1
+kind: Pod
+metadata:
+  name: nested
+spec:
+  containers:
+    - name: app
+      image: 127.0.0.1/acme/team/app:1
+    - name: web
+      image: 127.0.0.1/library/nginx:1.25
+    - name: pinned
+      image: 127.0.0.1/acme/pinned@{pinned}
+"
+        ),
+    );
+    let out_dir = setup.dir.path().join("sync");
+    let out = out_dir.display().to_string();
+    let registry = setup.mirror_registry();
+    setup.imgsift(&[
+        "mirror",
+        "--registry",
+        &registry,
+        "--keep-registry-path",
+        "-o",
+        "skopeo",
+        "--out-dir",
+        &out,
+        "manifest.yaml",
+    ]);
+    let script = std::fs::read_to_string(out_dir.join("skopeo-sync.sh"))
+        .unwrap_or_else(|e| panic!("skopeo-sync.sh: {e}"));
+    assert_eq!(
+        script.matches("--scoped").count(),
+        1,
+        "one scoped run was expected:\n{script}"
+    );
+    setup.run_script(&out_dir.join("skopeo-sync.sh"));
+    let mirror = &setup.mirror;
+    assert_eq!(mirror.tags("mirror/127.0.0.1/acme/team/app"), ["1"]);
+    assert_eq!(mirror.tags("mirror/127.0.0.1/library/nginx"), ["1.25"]);
+    assert!(
+        mirror.has_manifest("mirror/127.0.0.1/acme/pinned", &pinned),
+        "the pinned image is not nested under its registry\nmirror log:\n{}",
+        mirror.log()
+    );
+    for flat in ["mirror/acme/team/app", "mirror/app", "mirror/library/nginx"] {
+        assert_eq!(
+            mirror.tags(flat),
+            Vec::<String>::new(),
+            "something landed at {flat}"
+        );
+    }
+    // The same names as the mapping gives, read from `-o list`.
+    let list = setup.imgsift(&[
+        "mirror",
+        "--registry",
+        &registry,
+        "--keep-registry-path",
+        "-o",
+        "list",
+        "manifest.yaml",
+    ]);
+    for line in list.stdout.lines() {
+        let target = line
+            .split('\t')
+            .nth(1)
+            .unwrap_or_else(|| panic!("no target in {line:?}"));
+        let repository = target
+            .strip_prefix(&format!("{}/", mirror.host()))
+            .unwrap_or_else(|| panic!("{target} is not in the mirror"));
+        let name = repository.split([':', '@']).next().unwrap_or(repository);
+        assert!(
+            !mirror.tags(name).is_empty() || mirror.has_manifest(name, &pinned),
+            "{target} is not in the mirror"
+        );
+    }
 }

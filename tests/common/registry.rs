@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-/// The tools these tests drive.
-const TOOLS: [&str; 4] = ["skopeo", "docker-registry", "containerd", "ctr"];
+/// The tools these tests drive (openssl makes the certificate of the HTTPS registry).
+const TOOLS: [&str; 5] = ["skopeo", "docker-registry", "containerd", "ctr", "openssl"];
 
 /// How long a registry may take to answer `GET /v2/` after it is started.
 const START_TIMEOUT: Duration = Duration::from_secs(15);
@@ -48,8 +48,14 @@ pub fn require_tools() {
             .filter(|tool| {
                 // Running the tool, rather than looking for a file on PATH, also catches an
                 // installation that is present but broken.
+                // openssl has `version` where the others have `--version`.
+                let flag = if **tool == "openssl" {
+                    "version"
+                } else {
+                    "--version"
+                };
                 !Command::new(tool)
-                    .arg("--version")
+                    .arg(flag)
                     .stdin(Stdio::null())
                     .stdout(Stdio::null())
                     .stderr(Stdio::null())
@@ -61,8 +67,8 @@ pub fn require_tools() {
     });
     if !missing.is_empty() {
         panic!(
-            "skopeo, docker-registry and containerd are needed: run scripts/test.sh, which \
-             installs them (cannot run: {})",
+            "skopeo, docker-registry, containerd and openssl are needed: run scripts/test.sh, \
+             which installs them (cannot run: {})",
             missing.join(", ")
         );
     }
@@ -73,6 +79,8 @@ pub fn require_tools() {
 pub struct Registry {
     child: Child,
     port: u16,
+    /// Served over HTTPS with a self-signed certificate (and read by skopeo only).
+    tls: bool,
     dir: TempDir,
 }
 
@@ -85,7 +93,7 @@ impl Registry {
         // new port rather than failing the test.
         let mut failures = Vec::new();
         for _ in 0..3 {
-            match Registry::try_start() {
+            match Registry::try_start(free_port(), false) {
                 Ok(registry) => return registry,
                 Err(failure) => failures.push(failure),
             }
@@ -96,21 +104,67 @@ impl Registry {
         );
     }
 
+    /// Starts a registry on 127.0.0.1:443 over HTTPS, so that its images are named
+    /// `127.0.0.1/<path>`: a registry name without a port, which `--keep-registry-path` can
+    /// nest as a path component (a name with a port cannot be). Binding port 443 needs root,
+    /// as the package installs of scripts/test.sh do.
+    pub fn start_https_on_443() -> Registry {
+        require_tools();
+        match Registry::try_start(443, true) {
+            Ok(registry) => registry,
+            Err(failure) => panic!(
+                "docker-registry could not serve HTTPS on 127.0.0.1:443 (is the port taken, \
+                 or are the tests not run as root?):\n{failure}"
+            ),
+        }
+    }
+
     /// One attempt: `Err` when the registry exited (a lost race for the port, or a broken
     /// installation), with its log.
-    fn try_start() -> Result<Registry, String> {
+    fn try_start(port: u16, tls: bool) -> Result<Registry, String> {
         let dir = tempfile::Builder::new()
             .prefix("imgsift-registry-")
             .tempdir()
             .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
-        let port = free_port();
+        let tls_config = if tls {
+            let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+            let made = Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                ])
+                .args([
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                ])
+                .arg("-keyout")
+                .arg(&key)
+                .arg("-out")
+                .arg(&cert)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run openssl: {e}"));
+            assert!(
+                made.status.success(),
+                "openssl could not make a certificate: {}",
+                String::from_utf8_lossy(&made.stderr)
+            );
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                cert.display(),
+                key.display()
+            )
+        } else {
+            String::new()
+        };
         let config = dir.path().join("config.yml");
         write(
             &config,
             &format!(
                 "version: 0.1\n\
                  storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n\
-                 http:\n  addr: 127.0.0.1:{port}\n\
+                 http:\n  addr: 127.0.0.1:{port}\n{tls_config}\
                  log:\n  level: error\n",
                 dir.path().join("data").display()
             ),
@@ -130,7 +184,12 @@ impl Registry {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot run docker-registry: {e}"));
         // From here on the registry is owned, so every early return stops the process.
-        let mut registry = Registry { child, port, dir };
+        let mut registry = Registry {
+            child,
+            port,
+            tls,
+            dir,
+        };
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if let Ok(Some(status)) = registry.child.try_wait() {
@@ -139,10 +198,15 @@ impl Registry {
                     registry.log()
                 ));
             }
-            if let Some(response) = request(&registry.host(), "GET", "/v2/", None) {
-                if response.status == 200 {
-                    return Ok(registry);
-                }
+            // The HTTP client here speaks no TLS: an HTTPS registry is ready when it accepts
+            // connections (skopeo, which pushes to it, says more if it is not).
+            let ready = if registry.tls {
+                TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok()
+            } else {
+                request(&registry.host(), "GET", "/v2/", None).is_some_and(|r| r.status == 200)
+            };
+            if ready {
+                return Ok(registry);
             }
             // A registry that runs but does not answer is not a port race: no retry.
             if Instant::now() > deadline {
@@ -155,9 +219,14 @@ impl Registry {
         }
     }
 
-    /// `127.0.0.1:PORT`, the registry part of image names in this registry.
+    /// `127.0.0.1:PORT`, the registry part of image names in this registry (`127.0.0.1` on
+    /// HTTPS's default port).
     pub fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        if self.tls && self.port == 443 {
+            "127.0.0.1".to_owned()
+        } else {
+            format!("127.0.0.1:{}", self.port)
+        }
     }
 
     /// What the registry logged so far (errors only, and its access log), for failure
@@ -226,6 +295,10 @@ impl Registry {
 
     /// One request that must get an answer.
     fn call(&self, method: &str, path: &str, accept: Option<&str>) -> Response {
+        assert!(
+            !self.tls,
+            "the test client speaks plain HTTP; read HTTPS registries with skopeo"
+        );
         match request(&self.host(), method, path, accept) {
             Some(response) => response,
             None => panic!(
@@ -452,12 +525,14 @@ pub fn push_image(
         .unwrap_or_else(|e| panic!("skopeo wrote no digest file: {e}"))
         .trim()
         .to_owned();
-    let stored = upstream.digest_of(repo, tag);
-    assert_eq!(
-        stored.as_deref(),
-        Some(digest.as_str()),
-        "{destination}: the registry does not serve the digest skopeo reported"
-    );
+    if !upstream.tls {
+        let stored = upstream.digest_of(repo, tag);
+        assert_eq!(
+            stored.as_deref(),
+            Some(digest.as_str()),
+            "{destination}: the registry does not serve the digest skopeo reported"
+        );
+    }
     digest
 }
 
