@@ -106,17 +106,14 @@ pub fn check(finished: &Finished, options: &CheckOptions) -> Vec<Violation> {
             });
         }
         if !options.allow_floating {
-            let why = if entry.reason == "no tag" {
-                String::new()
-            } else {
-                format!(" ({})", entry.reason)
-            };
+            // The reason starts with "no tag" and says why none could be found.
             violations.push(Violation {
                 file: entry.file.clone(),
                 line: entry.line,
                 reference: entry.repository.clone(),
                 reason: format!(
-                    "no tag{why}: the chart picks one at install, which imgsift cannot see (--allow-floating accepts it)"
+                    "{}: the chart picks one at install, which imgsift cannot see (--allow-floating accepts it)",
+                    entry.reason
                 ),
             });
         }

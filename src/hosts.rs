@@ -12,14 +12,15 @@
 use std::collections::BTreeSet;
 
 use crate::inventory::Image;
-use crate::mirror::OutputFile;
+use crate::registry::Registry;
+use crate::write::OutputFile;
 
 /// The mirror the nodes pull from: `scheme://HOST[:PORT][/PREFIX]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mirror {
     scheme: String,
-    host: String,
-    prefix: String,
+    /// `HOST[:PORT][/PREFIX]`, by the grammar and rules of `--registry`.
+    registry: Registry,
 }
 
 impl Mirror {
@@ -41,31 +42,18 @@ impl Mirror {
             None => (rest, ""),
         };
         // The same grammar as --registry: the host and prefix must name images.
-        let registry = crate::registry::Registry::parse(&if prefix.is_empty() {
+        let registry = Registry::parse(&if prefix.is_empty() {
             host.to_owned()
         } else {
             format!("{host}/{prefix}")
         })
         .map_err(|e| e.to_string().replace("--registry", "--mirror"))?;
-        Ok(Mirror {
-            scheme,
-            host: registry.host().to_owned(),
-            prefix: registry.prefix().to_owned(),
-        })
+        Ok(Mirror { scheme, registry })
     }
 
     /// `scheme://host`.
     fn origin(&self) -> String {
-        format!("{}://{}", self.scheme, self.host)
-    }
-
-    /// `host[/prefix]`, as `--registry` would name it.
-    fn base(&self) -> String {
-        if self.prefix.is_empty() {
-            self.host.clone()
-        } else {
-            format!("{}/{}", self.host, self.prefix)
-        }
+        format!("{}://{}", self.scheme, self.registry.host())
     }
 }
 
@@ -87,8 +75,8 @@ impl HostsOptions {
     /// ends (empty when they are at the root).
     fn path_for(&self, registry: &str) -> String {
         let mut parts = Vec::new();
-        if !self.mirror.prefix.is_empty() {
-            parts.push(self.mirror.prefix.as_str());
+        if !self.mirror.registry.prefix().is_empty() {
+            parts.push(self.mirror.registry.prefix());
         }
         if self.keep_registry_path {
             parts.push(registry);
@@ -102,7 +90,7 @@ pub fn registries(images: &[Image], options: &HostsOptions) -> Vec<String> {
     images
         .iter()
         .map(|image| image.reference.domain().to_owned())
-        .filter(|domain| !domain.is_empty() && *domain != options.mirror.host)
+        .filter(|domain| !domain.is_empty() && domain != options.mirror.registry.host())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
@@ -115,12 +103,9 @@ pub fn nesting_problems(registries: &[String], options: &HostsOptions) -> Vec<St
     if !options.keep_registry_path {
         return Vec::new();
     }
-    let Ok(mirror) = crate::registry::Registry::parse(&options.mirror.base()) else {
-        return Vec::new();
-    };
     registries
         .iter()
-        .filter_map(|registry| mirror.registry_for(registry, true).err())
+        .filter_map(|registry| options.mirror.registry.registry_for(registry, true).err())
         .map(|err| err.to_string())
         .collect()
 }
@@ -163,7 +148,7 @@ pub fn containerd(registries: &[String], options: &HostsOptions) -> Vec<OutputFi
             };
             let mut text = format!(
                 "# imgsift hosts: pulls of {registry} images go to the mirror {} first.\nserver = {}\n\n[host.{}]\n  capabilities = [\"pull\", \"resolve\"]\n",
-                if path.is_empty() { options.mirror.host.clone() } else { format!("{}/{path}", options.mirror.host) },
+                if path.is_empty() { options.mirror.registry.host().to_owned() } else { format!("{}/{path}", options.mirror.registry.host()) },
                 toml_string(&server_of(registry)),
                 toml_string(&url)
             );
@@ -176,11 +161,7 @@ pub fn containerd(registries: &[String], options: &HostsOptions) -> Vec<OutputFi
             if options.skip_verify {
                 text.push_str("  skip_verify = true\n");
             }
-            OutputFile {
-                name: format!("hosts.d/{registry}/hosts.toml"),
-                text,
-                executable: false,
-            }
+            OutputFile::new(format!("hosts.d/{registry}/hosts.toml"), text)
         })
         .collect()
 }
@@ -217,7 +198,7 @@ pub fn k3s(registries: &[String], options: &HostsOptions) -> OutputFile {
     if options.ca.is_some() || options.skip_verify {
         text.push_str(&format!(
             "configs:\n  {}:\n    tls:\n",
-            yaml_string(&options.mirror.host)
+            yaml_string(options.mirror.registry.host())
         ));
         if let Some(ca) = &options.ca {
             text.push_str(&format!("      ca_file: {}\n", yaml_string(ca)));
@@ -226,11 +207,7 @@ pub fn k3s(registries: &[String], options: &HostsOptions) -> OutputFile {
             text.push_str("      insecure_skip_verify: true\n");
         }
     }
-    OutputFile {
-        name: "registries.yaml".to_owned(),
-        text,
-        executable: false,
-    }
+    OutputFile::new("registries.yaml", text)
 }
 
 #[cfg(test)]

@@ -149,50 +149,21 @@ fn run_overlay(
             "imgsift: no Helm values file among the inputs (name one with --values, or a chart folder); nothing to overlay"
         )?;
     }
-    let documents = overlay_documents(config, &overlays, &manifest_renames);
-    match &config.out_dir {
-        None => {
-            let mut first = true;
-            for (_, text) in &documents {
-                if !first {
-                    out.write_all(b"---\n")?;
-                }
-                first = false;
-                out.write_all(text.as_bytes())?;
-            }
-            out.flush()?;
-        }
-        Some(dir) => {
-            let targets: Vec<(std::path::PathBuf, &String)> = documents
-                .iter()
-                .map(|(name, text)| (write::under(dir, name), text))
-                .collect();
-            let paths: Vec<std::path::PathBuf> = targets.iter().map(|(p, _)| p.clone()).collect();
-            if let Err(error) = write::refuse_inputs(&paths, &files) {
-                writeln!(err, "imgsift: {error:#}")?;
-                return Ok(Outcome::InputErrors);
-            }
-            for (path, text) in targets {
-                if let Err(error) = write::atomically(&path, text.as_bytes()) {
-                    writeln!(err, "imgsift: {error:#}")?;
-                    return Ok(Outcome::InputErrors);
-                }
-                writeln!(err, "imgsift: wrote {}", path.display())?;
-            }
-        }
-    }
-    report(err, &diagnostics, Outcome::Success)
+    let rendered = overlay_documents(config, &overlays, &manifest_renames);
+    let target = (config.out_dir.as_deref(), files.as_slice());
+    deliver(out, err, target, &rendered, &diagnostics)
 }
 
-/// Writes output files under `dir`, refusing the whole set when one would replace an input.
-/// `Ok(false)` when something was refused or failed (said on `err`).
+/// Writes output files under `dir` (each at [`write::under`] its name), refusing the whole
+/// set when one would replace an input. `Ok(false)` when something was refused or failed
+/// (said on `err`).
 fn write_files(
     dir: &std::path::Path,
-    files: &[mirror::OutputFile],
+    files: &[write::OutputFile],
     inputs: &[std::path::PathBuf],
     err: &mut dyn Write,
 ) -> io::Result<bool> {
-    let paths: Vec<std::path::PathBuf> = files.iter().map(|f| dir.join(&f.name)).collect();
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|f| write::under(dir, &f.name)).collect();
     if let Err(error) = write::refuse_inputs(&paths, inputs) {
         writeln!(err, "imgsift: {error:#}")?;
         return Ok(false);
@@ -225,20 +196,19 @@ fn refuse(
     report(err, diagnostics, Outcome::InputErrors)
 }
 
-/// Writes `files` under `out_dir`, or prints `printed` when there is no `out_dir`, then
-/// reports the run's diagnostics.
+/// Writes the files under `out_dir`, or prints the printed text when there is no
+/// `out_dir`, then reports the run's diagnostics.
 fn deliver(
     out: &mut dyn Write,
     err: &mut dyn Write,
     (out_dir, inputs): (Option<&std::path::Path>, &[std::path::PathBuf]),
-    files: &[mirror::OutputFile],
-    printed: &str,
+    rendered: &write::Rendered,
     diagnostics: &[diag::Diagnostic],
 ) -> io::Result<Outcome> {
     let delivered = match out_dir {
-        Some(dir) => write_files(dir, files, inputs, err)?,
+        Some(dir) => write_files(dir, &rendered.files, inputs, err)?,
         None => {
-            out.write_all(printed.as_bytes())?;
+            out.write_all(rendered.printed.as_bytes())?;
             out.flush()?;
             true
         }
@@ -277,26 +247,15 @@ fn run_mirror(
     let rendered = match &config.output {
         config::MirrorOutput::Format(format) => mirror::write(*format, &pairs, &config.mapping),
         config::MirrorOutput::Template(name, text) => {
-            mirror::write_template(name, text, &pairs, &config.mapping).map(|f| vec![f])
+            mirror::write_template(name, text, &pairs, &config.mapping)
         }
     };
-    // Printed, skopeo's documents carry their commands with FILE for the saved document.
-    let printed = match (&config.output, rendered) {
-        (config::MirrorOutput::Format(mirror::Format::Skopeo), Ok(files)) => {
-            mirror::skopeo_printed(&pairs, &config.mapping).map(|text| (files, text))
-        }
-        (_, Ok(files)) => {
-            let text = files.iter().map(|f| f.text.as_str()).collect();
-            Ok((files, text))
-        }
-        (_, Err(problem)) => Err(problem),
-    };
-    let (files, text) = match printed {
-        Ok(printed) => printed,
+    let rendered = match rendered {
+        Ok(rendered) => rendered,
         Err(problem) => return refuse(err, &[problem], &finished.diagnostics),
     };
     let target = (config.out_dir.as_deref(), files_read.as_slice());
-    deliver(out, err, target, &files, &text, &finished.diagnostics)
+    deliver(out, err, target, &rendered, &finished.diagnostics)
 }
 
 fn run_hosts(
@@ -323,19 +282,9 @@ fn run_hosts(
             "imgsift: no image from a registry other than the mirror was found"
         )?;
     }
-    // Printed, several files are told apart by a header line each, as `head` does.
-    let mut printed = String::new();
-    for (i, file) in files.iter().enumerate() {
-        if files.len() > 1 {
-            if i > 0 {
-                printed.push('\n');
-            }
-            printed.push_str(&format!("# ==> {} <==\n", file.name));
-        }
-        printed.push_str(&file.text);
-    }
+    let rendered = write::Rendered::with_headers(files);
     let target = (config.out_dir.as_deref(), files_read.as_slice());
-    deliver(out, err, target, &files, &printed, &finished.diagnostics)
+    deliver(out, err, target, &rendered, &finished.diagnostics)
 }
 
 fn run_check(
@@ -376,12 +325,13 @@ fn run_check(
     report(err, &finished.diagnostics, outcome)
 }
 
-/// The overlay documents to print or write: (file name under --out-dir, text).
+/// The overlay documents: one file per values file (the path as given, under --out-dir),
+/// printed as YAML documents one after the other.
 fn overlay_documents(
     config: &config::OverlayConfig,
     overlays: &[overlay::DocOverlay],
     manifest_renames: &[overlay::Renamed],
-) -> Vec<(String, String)> {
+) -> write::Rendered {
     let registry = config.mapping.registry.base();
     match config.format {
         cli::OverlayFormat::Kustomize => {
@@ -398,11 +348,11 @@ fn overlay_documents(
                 }
             );
             text.push_str(&overlay::kustomize_images(overlays, manifest_renames));
-            vec![("kustomization.yaml".to_owned(), text)]
+            write::Rendered::as_documents(vec![write::OutputFile::new("kustomization.yaml", text)])
         }
         cli::OverlayFormat::Values => {
             // One output per values file; a file with several documents keeps them together.
-            let mut by_file: Vec<(String, String)> = Vec::new();
+            let mut by_file: Vec<write::OutputFile> = Vec::new();
             for doc in overlays.iter().filter(|o| !o.tree.is_empty()) {
                 let text = format!(
                     "# imgsift overlay for {} (document {}): every image pointed at {registry}\n# helm ... -f {} -f <this file>\n{}",
@@ -412,14 +362,14 @@ fn overlay_documents(
                     overlay::render_document(&doc.tree)
                 );
                 match by_file.last_mut() {
-                    Some((file, existing)) if *file == *doc.file => {
-                        existing.push_str("---\n");
-                        existing.push_str(&text);
+                    Some(file) if file.name == *doc.file => {
+                        file.text.push_str("---\n");
+                        file.text.push_str(&text);
                     }
-                    _ => by_file.push((doc.file.to_string(), text)),
+                    _ => by_file.push(write::OutputFile::new(doc.file.to_string(), text)),
                 }
             }
-            by_file
+            write::Rendered::as_documents(by_file)
         }
     }
 }

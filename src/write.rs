@@ -10,6 +10,80 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, bail};
 
+/// One file of output: its path under `--out-dir`, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The path under `--out-dir` (cleaned by [`under`]).
+    pub name: String,
+    /// The contents.
+    pub text: String,
+    /// Whether it is a script to make executable.
+    pub executable: bool,
+}
+
+impl OutputFile {
+    /// A file (0644).
+    pub fn new(name: impl Into<String>, text: String) -> OutputFile {
+        OutputFile {
+            name: name.into(),
+            text,
+            executable: false,
+        }
+    }
+
+    /// A shell script (0755).
+    pub fn script(name: impl Into<String>, text: String) -> OutputFile {
+        OutputFile {
+            executable: true,
+            ..OutputFile::new(name, text)
+        }
+    }
+}
+
+/// What a command produces: the files written with `--out-dir`, and the text printed
+/// without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The files, for `--out-dir`.
+    pub files: Vec<OutputFile>,
+    /// Standard output when there is no `--out-dir`.
+    pub printed: String,
+}
+
+impl Rendered {
+    /// Files printed one after the other.
+    pub fn concatenated(files: Vec<OutputFile>) -> Rendered {
+        let printed = files.iter().map(|f| f.text.as_str()).collect();
+        Rendered { files, printed }
+    }
+
+    /// Files printed as YAML documents, `---` between them.
+    pub fn as_documents(files: Vec<OutputFile>) -> Rendered {
+        let printed = files
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect::<Vec<_>>()
+            .join("---\n");
+        Rendered { files, printed }
+    }
+
+    /// Files printed each under a `# ==> NAME <==` line when there are several, as `head`
+    /// prints files, so that they can be told apart.
+    pub fn with_headers(files: Vec<OutputFile>) -> Rendered {
+        let mut printed = String::new();
+        for (i, file) in files.iter().enumerate() {
+            if files.len() > 1 {
+                if i > 0 {
+                    printed.push('\n');
+                }
+                printed.push_str(&format!("# ==> {} <==\n", file.name));
+            }
+            printed.push_str(&file.text);
+        }
+        Rendered { files, printed }
+    }
+}
+
 /// `DIR/<display path>`, with `..`, `.`, a leading `/` and archive separators (`!/`) removed,
 /// so every output lands inside `dir`. Standard input (`-`) becomes `stdin.yaml`.
 pub fn under(dir: &Path, display: &str) -> PathBuf {

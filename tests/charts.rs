@@ -2,22 +2,21 @@
 
 mod common;
 
-use common::imgsift;
+use common::{image_sources, imgsift, text};
 use serde_json::Value;
 
 fn sources(json: &Value) -> Vec<(String, String, String, u64)> {
-    let mut out = Vec::new();
-    for image in json["images"].as_array().into_iter().flatten() {
-        for source in image["sources"].as_array().into_iter().flatten() {
-            out.push((
-                image["ref"].as_str().unwrap_or_default().to_owned(),
-                source["file"].as_str().unwrap_or_default().to_owned(),
-                source["path"].as_str().unwrap_or_default().to_owned(),
+    image_sources(json)
+        .into_iter()
+        .map(|(reference, source)| {
+            (
+                reference.to_owned(),
+                text(source, "file"),
+                text(source, "path"),
                 source["line"].as_u64().unwrap_or_default(),
-            ));
-        }
-    }
-    out
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -69,12 +68,9 @@ fn chart_annotations_are_read_from_the_chart_and_its_packaged_subcharts_at_any_d
         ]
     );
     let json = run.json();
-    let classes: Vec<&str> = json["images"]
-        .as_array()
+    let classes: Vec<String> = image_sources(&json)
         .into_iter()
-        .flatten()
-        .flat_map(|i| i["sources"].as_array().into_iter().flatten())
-        .filter_map(|s| s["class"].as_str())
+        .map(|(_, s)| text(s, "class"))
         .collect();
     assert_eq!(classes, ["chart", "values", "chart", "chart", "values"]);
     let resolved = &json["images"][2]["sources"][1];

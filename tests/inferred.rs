@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{imgsift, read};
+use common::{image_sources, imgsift, read, text};
 
 const FIXTURES: [&str; 10] = [
     "istio",
@@ -155,16 +155,16 @@ fn every_source_has_the_class_and_key_path_the_expectations_give() {
     );
     for (name, rows) in expected {
         let json = imgsift(&["scan", "-o", "json", &input(&name)]).json();
-        let mut actual = BTreeSet::new();
-        for image in json["images"].as_array().into_iter().flatten() {
-            for source in image["sources"].as_array().into_iter().flatten() {
-                actual.insert((
-                    image["ref"].as_str().unwrap_or_default().to_owned(),
-                    source["class"].as_str().unwrap_or_default().to_owned(),
-                    source["path"].as_str().unwrap_or_default().to_owned(),
-                ));
-            }
-        }
+        let actual: BTreeSet<(String, String, String)> = image_sources(&json)
+            .into_iter()
+            .map(|(reference, source)| {
+                (
+                    reference.to_owned(),
+                    text(source, "class"),
+                    text(source, "path"),
+                )
+            })
+            .collect();
         let missing: Vec<_> = rows.difference(&actual).collect();
         let extra: Vec<_> = actual.difference(&rows).collect();
         assert!(
@@ -179,22 +179,9 @@ fn decoys_yield_only_the_one_container_image_and_no_warning() {
     let run = imgsift(&["scan", "-o", "json", "testdata/inferred/decoys.yaml"]);
     assert_eq!(run.stderr, "");
     let json = run.json();
-    let sources: Vec<(String, String)> = json["images"]
-        .as_array()
+    let sources: Vec<(String, String)> = image_sources(&json)
         .into_iter()
-        .flatten()
-        .flat_map(|image| {
-            image["sources"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(move |s| {
-                    (
-                        image["ref"].as_str().unwrap_or_default().to_owned(),
-                        s["class"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-        })
+        .map(|(reference, s)| (reference.to_owned(), text(s, "class")))
         .collect();
     assert_eq!(
         sources,

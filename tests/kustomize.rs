@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{imgsift, imgsift_stdin, root};
+use common::{image_sources, imgsift, imgsift_stdin, root, text};
 use serde_json::Value;
 
 /// (golden name, kustomization folder) from ENTRIES.tsv.
@@ -180,19 +180,18 @@ fn a_directory_scan_reports_top_roots_once_and_no_file_a_build_read() {
 
 /// (reference, file, line, column, transform) of every source.
 fn sources(json: &Value) -> Vec<(String, String, u64, u64, String)> {
-    let mut out = Vec::new();
-    for image in json["images"].as_array().into_iter().flatten() {
-        for source in image["sources"].as_array().into_iter().flatten() {
-            out.push((
-                image["ref"].as_str().unwrap_or_default().to_owned(),
-                source["file"].as_str().unwrap_or_default().to_owned(),
+    image_sources(json)
+        .into_iter()
+        .map(|(reference, source)| {
+            (
+                reference.to_owned(),
+                text(source, "file"),
                 source["line"].as_u64().unwrap_or_default(),
                 source["column"].as_u64().unwrap_or_default(),
-                source["transform"].as_str().unwrap_or_default().to_owned(),
-            ));
-        }
-    }
-    out
+                text(source, "transform"),
+            )
+        })
+        .collect()
 }
 
 fn source_of<'s>(

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{imgsift, imgsift_in, imgsift_stdin, read, root};
+use common::{image_sources, imgsift, imgsift_in, imgsift_stdin, read, root, text};
 use serde_json::Value;
 
 const DIGEST: &str = "sha256:4f1d5a9c0b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e";
@@ -351,12 +351,9 @@ fn a_directory_walk_reads_yaml_yml_and_json_and_skips_hidden_text_and_chart_temp
             "example.com/tree/d:1"
         ]
     );
-    let files: Vec<String> = json["images"]
-        .as_array()
+    let files: Vec<String> = image_sources(&json)
         .into_iter()
-        .flatten()
-        .flat_map(|i| i["sources"].as_array().into_iter().flatten())
-        .filter_map(|s| s["file"].as_str().map(str::to_owned))
+        .map(|(_, s)| text(s, "file"))
         .collect();
     assert_eq!(
         files,

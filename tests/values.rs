@@ -2,25 +2,22 @@
 
 mod common;
 
-use common::{imgsift, read};
+use common::{image_sources, imgsift, read, text};
 use serde_json::Value;
 
 /// `image REF CLASS PATH [tag_from=...]` and `unresolved REPO PATH` lines, as in the goldens.
 fn summary(json: &Value) -> String {
     let mut lines = Vec::new();
-    for image in json["images"].as_array().into_iter().flatten() {
-        for source in image["sources"].as_array().into_iter().flatten() {
-            let mut line = format!(
-                "image {} {} {}",
-                image["ref"].as_str().unwrap_or_default(),
-                source["class"].as_str().unwrap_or_default(),
-                source["path"].as_str().unwrap_or_default()
-            );
-            if let Some(from) = source["tag_from"].as_str() {
-                line.push_str(&format!(" tag_from={from}"));
-            }
-            lines.push(line);
+    for (reference, source) in image_sources(json) {
+        let mut line = format!(
+            "image {reference} {} {}",
+            text(source, "class"),
+            text(source, "path")
+        );
+        if let Some(from) = source["tag_from"].as_str() {
+            line.push_str(&format!(" tag_from={from}"));
         }
+        lines.push(line);
     }
     for entry in json["unresolved"].as_array().into_iter().flatten() {
         lines.push(format!(
@@ -220,12 +217,9 @@ fn a_file_given_with_values_is_read_as_values_whatever_it_holds() {
         "testdata/scan/workloads.yaml",
     ]);
     let json = run.json();
-    let classes: Vec<&str> = json["images"]
-        .as_array()
+    let classes: Vec<String> = image_sources(&json)
         .into_iter()
-        .flatten()
-        .flat_map(|i| i["sources"].as_array().into_iter().flatten())
-        .filter_map(|s| s["class"].as_str())
+        .map(|(_, s)| text(s, "class"))
         .collect();
     assert!(!classes.is_empty());
     assert!(classes.iter().all(|c| *c == "values"), "{classes:?}");

@@ -21,6 +21,7 @@ use serde::Serialize;
 use crate::inventory::Image;
 use crate::overlay::Mapping;
 use crate::reference::Reference;
+use crate::write::{OutputFile, Rendered};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,17 +178,6 @@ fn pair(source: &Reference, target: &Reference) -> Pair {
     }
 }
 
-/// One file of output: its name under `--out-dir`, and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// The file name.
-    pub name: String,
-    /// The contents.
-    pub text: String,
-    /// Whether it is a script to make executable.
-    pub executable: bool,
-}
-
 /// Single-quotes a word for POSIX sh.
 fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
@@ -209,16 +199,6 @@ fn environment() -> Environment<'static> {
     env
 }
 
-const TEMPLATES: [(&str, &str); 7] = [
-    ("regsync.yaml", include_str!("templates/regsync.yaml.j2")),
-    ("hauler.yaml", include_str!("templates/hauler.yaml.j2")),
-    ("zarf.yaml", include_str!("templates/zarf.yaml.j2")),
-    ("list.tsv", include_str!("templates/list.j2")),
-    ("images.txt", include_str!("templates/images.j2")),
-    ("mirror.sh", include_str!("templates/script.sh.j2")),
-    ("skopeo.yaml", include_str!("templates/skopeo.yaml.j2")),
-];
-
 fn render(template: &str, data: Value) -> Result<String, String> {
     let env = environment();
     let template = env
@@ -229,49 +209,49 @@ fn render(template: &str, data: Value) -> Result<String, String> {
         .map_err(|e| format!("the template failed: {e:#}"))
 }
 
-fn builtin(name: &str) -> &'static str {
-    TEMPLATES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or("", |(_, t)| t)
+/// What every template gets: the images, the registry and the mapping mode, and for scripts
+/// the tool.
+fn data(pairs: &[Pair], mapping: &Mapping, tool: Option<Tool>) -> Value {
+    context! {
+        images => Value::from(minijinja::value::Serde(pairs)),
+        registry => mapping.registry.base(),
+        keep_registry_path => mapping.keep_registry_path,
+        tool => tool.map(Tool::name),
+        variable => tool.map(Tool::variable),
+        example => tool.map(Tool::example),
+    }
 }
 
-/// Renders `pairs` in `format`. One file for every format but skopeo, which needs one
+/// Renders `pairs` in `format`: one file for every format but skopeo, which needs one
 /// document per destination and a script that runs them.
-pub fn write(format: Format, pairs: &[Pair], mapping: &Mapping) -> Result<Vec<OutputFile>, String> {
-    let registry = mapping.registry.base();
-    let file = |name: &str, text: String| OutputFile {
-        name: name.to_owned(),
-        text,
-        executable: name.ends_with(".sh"),
-    };
-    let data = |tool: Option<Tool>| {
-        context! {
-            images => Value::from(minijinja::value::Serde(pairs)),
-            registry => registry.clone(),
-            keep_registry_path => mapping.keep_registry_path,
-            tool => tool.map(Tool::name),
-            variable => tool.map(Tool::variable),
-            example => tool.map(Tool::example),
-        }
-    };
-    match format {
-        Format::Skopeo => skopeo(pairs, mapping),
-        Format::Script(tool) => Ok(vec![file(
+pub fn write(format: Format, pairs: &[Pair], mapping: &Mapping) -> Result<Rendered, String> {
+    let (name, template, tool) = match format {
+        Format::Skopeo => return skopeo(pairs, mapping),
+        Format::Script(tool) => (
             "mirror.sh",
-            render(builtin("mirror.sh"), data(Some(tool)))?,
-        )]),
-        other => {
-            let name = match other {
-                Format::Regsync => "regsync.yaml",
-                Format::Hauler => "hauler.yaml",
-                Format::Zarf => "zarf.yaml",
-                Format::List => "list.tsv",
-                _ => "images.txt",
-            };
-            Ok(vec![file(name, render(builtin(name), data(None))?)])
-        }
-    }
+            include_str!("templates/script.sh.j2"),
+            Some(tool),
+        ),
+        Format::Regsync => (
+            "regsync.yaml",
+            include_str!("templates/regsync.yaml.j2"),
+            None,
+        ),
+        Format::Hauler => (
+            "hauler.yaml",
+            include_str!("templates/hauler.yaml.j2"),
+            None,
+        ),
+        Format::Zarf => ("zarf.yaml", include_str!("templates/zarf.yaml.j2"), None),
+        Format::List => ("list.tsv", include_str!("templates/list.j2"), None),
+        Format::Images => ("images.txt", include_str!("templates/images.j2"), None),
+    };
+    let text = render(template, data(pairs, mapping, tool))?;
+    let file = match tool {
+        Some(_) => OutputFile::script(name, text),
+        None => OutputFile::new(name, text),
+    };
+    Ok(Rendered::concatenated(vec![file]))
 }
 
 /// Renders a user's template; the output file is named after it (without `.j2` / `.jinja`).
@@ -280,21 +260,19 @@ pub fn write_template(
     template: &str,
     pairs: &[Pair],
     mapping: &Mapping,
-) -> Result<OutputFile, String> {
-    let data = context! {
-        images => Value::from(minijinja::value::Serde(pairs)),
-        registry => mapping.registry.base(),
-        keep_registry_path => mapping.keep_registry_path,
-    };
+) -> Result<Rendered, String> {
     let stem = name
         .strip_suffix(".j2")
         .or_else(|| name.strip_suffix(".jinja"))
         .unwrap_or(name);
-    Ok(OutputFile {
-        name: stem.to_owned(),
-        text: render(template, data)?,
-        executable: stem.ends_with(".sh"),
-    })
+    let text = render(template, data(pairs, mapping, None))?;
+    // A template for a shell script gives a script, as `-o script` does.
+    let file = if stem.ends_with(".sh") {
+        OutputFile::script(stem, text)
+    } else {
+        OutputFile::new(stem, text)
+    };
+    Ok(Rendered::concatenated(vec![file]))
 }
 
 /// One `skopeo sync` run: a destination and the images it copies there.
@@ -387,47 +365,19 @@ fn skopeo_arguments(group: &Group, file: &str, quote: bool) -> String {
     )
 }
 
-/// The skopeo output: `skopeo-N.yaml` per destination (each headed by the command that runs
-/// it) and `skopeo-sync.sh` running them all; printed, the documents follow each other.
-fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Vec<OutputFile>, String> {
+/// The skopeo output, every group rendered once: `skopeo-N.yaml` per destination (each
+/// headed by the command that runs it) and `skopeo-sync.sh` running them all; printed, the
+/// documents follow each other with `FILE` for the saved document in each command.
+fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Rendered, String> {
     let groups = groups(pairs, mapping);
-    let template = builtin("skopeo.yaml");
+    let template = include_str!("templates/skopeo.yaml.j2");
     let mut files = Vec::new();
     let mut script = format!(
         "#!/bin/sh\n# imgsift mirror: copies {} images to {} with skopeo sync, one run per destination.\n# Extra global flags for skopeo go in SKOPEO (for example SKOPEO=\"skopeo --registries-conf /path/to/registries.conf\").\nset -eu\ncd \"$(dirname \"$0\")\"\nSKOPEO=${{SKOPEO:-skopeo}}\n",
         pairs.len(),
         mapping.registry.base()
     );
-    for (i, group) in groups.iter().enumerate() {
-        let name = format!("skopeo-{}.yaml", i + 1);
-        let body = render(
-            template,
-            context! { group => Value::from(minijinja::value::Serde(group)) },
-        )?;
-        files.push(OutputFile {
-            name: name.clone(),
-            text: format!("# skopeo {}\n{body}", skopeo_arguments(group, &name, false)),
-            executable: false,
-        });
-        script.push_str(&format!(
-            "$SKOPEO {}\n",
-            skopeo_arguments(group, &name, true)
-        ));
-    }
-    files.push(OutputFile {
-        name: "skopeo-sync.sh".to_owned(),
-        text: script,
-        executable: true,
-    });
-    Ok(files)
-}
-
-/// The skopeo documents as printed: each headed by its command with `FILE` for the document
-/// saved as a file, separated by `---`.
-pub fn skopeo_printed(pairs: &[Pair], mapping: &Mapping) -> Result<String, String> {
-    let groups = groups(pairs, mapping);
-    let template = builtin("skopeo.yaml");
-    let mut out = format!(
+    let mut printed = format!(
         "# imgsift mirror: {} images to {} in {} skopeo sync run{}; save each document as FILE and run the command above it.\n",
         pairs.len(),
         mapping.registry.base(),
@@ -435,19 +385,29 @@ pub fn skopeo_printed(pairs: &[Pair], mapping: &Mapping) -> Result<String, Strin
         if groups.len() == 1 { "" } else { "s" }
     );
     for (i, group) in groups.iter().enumerate() {
-        if i > 0 {
-            out.push_str("---\n");
-        }
-        out.push_str(&format!(
-            "# skopeo {}\n",
-            skopeo_arguments(group, "FILE", false)
-        ));
-        out.push_str(&render(
+        let name = format!("skopeo-{}.yaml", i + 1);
+        let body = render(
             template,
             context! { group => Value::from(minijinja::value::Serde(group)) },
-        )?);
+        )?;
+        files.push(OutputFile::new(
+            name.clone(),
+            format!("# skopeo {}\n{body}", skopeo_arguments(group, &name, false)),
+        ));
+        script.push_str(&format!(
+            "$SKOPEO {}\n",
+            skopeo_arguments(group, &name, true)
+        ));
+        if i > 0 {
+            printed.push_str("---\n");
+        }
+        printed.push_str(&format!(
+            "# skopeo {}\n{body}",
+            skopeo_arguments(group, "FILE", false)
+        ));
     }
-    Ok(out)
+    files.push(OutputFile::script("skopeo-sync.sh", script));
+    Ok(Rendered { files, printed })
 }
 
 #[cfg(test)]

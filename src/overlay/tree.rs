@@ -122,7 +122,8 @@ fn set_at(out: &mut Out, doc: &Doc<'_>, source: Option<NodeId>, path: &[Seg], va
     let Some((first, rest)) = path.split_first() else {
         return;
     };
-    match (first, out) {
+    // The overlay node the first segment names (made when missing), and its source node.
+    let (child, child_source) = match (first, out) {
         (Seg::Key(key), Out::Map(entries)) => {
             let found = source_index(doc, source, key);
             let child_source = found.map(|(_, node)| node);
@@ -145,40 +146,30 @@ fn set_at(out: &mut Out, doc: &Doc<'_>, source: Option<NodeId>, path: &[Seg], va
             let Some((_, child, _)) = entries.get_mut(position) else {
                 return;
             };
-            if rest.is_empty() {
-                let was = child_source
-                    .and_then(|node| doc.text(node))
-                    .map(str::to_owned);
-                *child = Out::Scalar {
-                    text: value.to_owned(),
-                    quoted: true,
-                    was: was.filter(|w| w != value),
-                };
-            } else {
-                set_at(child, doc, child_source, rest, value);
-            }
+            (child, child_source)
         }
         (Seg::Index(index), Out::Seq(items)) => {
             let child_source = source.and_then(|s| doc.items(s).get(*index).copied());
             let Some(child) = items.get_mut(*index) else {
                 return;
             };
-            if rest.is_empty() {
-                let was = child_source
-                    .and_then(|node| doc.text(node))
-                    .map(str::to_owned);
-                *child = Out::Scalar {
-                    text: value.to_owned(),
-                    quoted: true,
-                    was: was.filter(|w| w != value),
-                };
-            } else {
-                set_at(child, doc, child_source, rest, value);
-            }
+            (child, child_source)
         }
         // The path goes through a scalar of the source (a malformed values file): nothing to
         // set that Helm could merge.
-        _ => {}
+        _ => return,
+    };
+    if rest.is_empty() {
+        let was = child_source
+            .and_then(|node| doc.text(node))
+            .map(str::to_owned);
+        *child = Out::Scalar {
+            text: value.to_owned(),
+            quoted: true,
+            was: was.filter(|w| w != value),
+        };
+    } else {
+        set_at(child, doc, child_source, rest, value);
     }
 }
 

@@ -170,3 +170,25 @@ pub fn rehome(reference: &str, registry: &str, keep: bool) -> String {
         format!("{registry}/{rest}")
     }
 }
+
+/// Every (reference, source) pair of `scan -o json` output, in output order.
+pub fn image_sources(json: &serde_json::Value) -> Vec<(&str, &serde_json::Value)> {
+    json["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|image| {
+            let reference = image["ref"].as_str().unwrap_or_default();
+            image["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |source| (reference, source))
+        })
+        .collect()
+}
+
+/// A string field of a JSON object, empty when absent.
+pub fn text(value: &serde_json::Value, key: &str) -> String {
+    value[key].as_str().unwrap_or_default().to_owned()
+}
