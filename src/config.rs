@@ -4,19 +4,18 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
-use crate::check::CheckOptions;
 use crate::cli::{
-    Cli, Command, HostsFormat, InputArgs, MappingArgs, MirrorFormat, OverlayFormat, ScanFormat,
-    ScriptTool,
+    self, Cli, Command, InputArgs, MappingArgs, MirrorFormat, ScanFormat, ScriptTool,
 };
+use crate::commands::CheckOptions;
 use crate::emit::WhyQuery;
+use crate::emit::hosts::{self, HostsOptions, Mirror};
+use crate::emit::mirror::{Format, Tool};
+use crate::emit::overlay;
 use crate::extract::ExtractOptions;
-use crate::hosts::{HostsOptions, Mirror};
-use crate::input::Input;
-use crate::mirror::{Format, Tool};
-use crate::overlay::Mapping;
+use crate::inputs::Input;
 use crate::registry::Registry;
-use crate::scan::ScanOptions;
+use crate::registry::mapping::Mapping;
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
@@ -57,7 +56,7 @@ pub struct MirrorConfig {
     /// What to read.
     pub inputs: Vec<Input>,
     /// How to scan.
-    pub options: ScanOptions,
+    pub options: ExtractOptions,
     /// The registry mapping.
     pub mapping: Mapping,
     /// What to write.
@@ -72,11 +71,11 @@ pub struct HostsConfig {
     /// What to read.
     pub inputs: Vec<Input>,
     /// How to scan.
-    pub options: ScanOptions,
+    pub options: ExtractOptions,
     /// The mirror and TLS settings.
     pub hosts: HostsOptions,
     /// containerd or K3s.
-    pub format: HostsFormat,
+    pub format: hosts::Format,
     /// Write files here instead of printing.
     pub out_dir: Option<PathBuf>,
 }
@@ -87,7 +86,7 @@ pub struct CheckConfig {
     /// What to read.
     pub inputs: Vec<Input>,
     /// How to scan (sources are kept: violations name them).
-    pub options: ScanOptions,
+    pub options: ExtractOptions,
     /// What is demanded.
     pub check: CheckOptions,
 }
@@ -98,11 +97,11 @@ pub struct OverlayConfig {
     /// What to read.
     pub inputs: Vec<Input>,
     /// How to scan.
-    pub options: ScanOptions,
+    pub options: ExtractOptions,
     /// The registry mapping.
     pub mapping: Mapping,
     /// Values overrides or a kustomize list.
-    pub format: OverlayFormat,
+    pub format: overlay::Format,
     /// Write files here instead of printing.
     pub out_dir: Option<PathBuf>,
 }
@@ -113,7 +112,7 @@ pub struct ScanConfig {
     /// What to read, in order.
     pub inputs: Vec<Input>,
     /// How to scan.
-    pub options: ScanOptions,
+    pub options: ExtractOptions,
     /// What to print.
     pub output: ScanOutput,
 }
@@ -159,14 +158,20 @@ impl Config {
                     output,
                 })
             }
-            Command::Overlay(args) => CommandConfig::Overlay(OverlayConfig {
-                inputs: inputs(&args.input, stdin_is_terminal)?,
-                // The kustomize list needs each manifest image as written.
-                options: scan_options(&args.input, args.output == OverlayFormat::Kustomize, true),
-                mapping: mapping(&args.mapping)?,
-                format: args.output,
-                out_dir: args.out_dir,
-            }),
+            Command::Overlay(args) => {
+                let format = match args.output {
+                    cli::OverlayFormat::Values => overlay::Format::Values,
+                    cli::OverlayFormat::Kustomize => overlay::Format::Kustomize,
+                };
+                CommandConfig::Overlay(OverlayConfig {
+                    inputs: inputs(&args.input, stdin_is_terminal)?,
+                    // The kustomize list needs each manifest image as written.
+                    options: scan_options(&args.input, format == overlay::Format::Kustomize, true),
+                    mapping: mapping(&args.mapping)?,
+                    format,
+                    out_dir: args.out_dir,
+                })
+            }
             Command::Mirror(args) => {
                 let output = match (&args.template, args.output) {
                     (Some(path), _) => {
@@ -199,7 +204,10 @@ impl Config {
                     ca: args.ca,
                     skip_verify: args.skip_verify,
                 },
-                format: args.output,
+                format: match args.output {
+                    cli::HostsFormat::Containerd => hosts::Format::Containerd,
+                    cli::HostsFormat::K3s => hosts::Format::K3s,
+                },
                 out_dir: args.out_dir,
             }),
             Command::Check(args) => CommandConfig::Check(CheckConfig {
@@ -239,16 +247,13 @@ fn mirror_format(format: MirrorFormat, tool: ScriptTool) -> Format {
     }
 }
 
-fn scan_options(args: &InputArgs, keep_sources: bool, keep_values_text: bool) -> ScanOptions {
-    ScanOptions {
-        extract: ExtractOptions {
-            strict: args.strict,
-            skip_test_hooks: args.skip_test_hooks,
-            limits: Default::default(),
-        },
+fn scan_options(args: &InputArgs, keep_sources: bool, keep_shapes: bool) -> ExtractOptions {
+    ExtractOptions {
+        strict: args.strict,
+        skip_test_hooks: args.skip_test_hooks,
         keep_sources,
+        keep_shapes,
         limits: Default::default(),
-        keep_values_text,
     }
 }
 

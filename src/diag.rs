@@ -1,9 +1,13 @@
-//! Diagnostics: what went wrong with an input, where, in one sentence.
+//! Diagnostics: what went wrong with an input, where, in one sentence, with a stable code.
 //!
 //! Lower layers collect diagnostics instead of stopping; the top decides how to print them and
 //! which exit code they mean. An `Error` means an input (or part of one) could not be read or
 //! parsed, so what imgsift reports may be incomplete; a `Warning` means everything was read but
 //! something deserves a look (an `image:` value the reference grammar rejects, say).
+//!
+//! Every diagnostic has a [`Code`]: a letter for the layer that found it and a number, stable
+//! across releases so that users can grep for one and scripts can filter on it. The list, with
+//! a sentence on each, is docs/diagnostics.md; a test keeps the two in step.
 
 use std::fmt;
 
@@ -28,6 +32,128 @@ impl fmt::Display for Severity {
     }
 }
 
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $name:ident = $code:literal,)*) => {
+        /// The stable code of a diagnostic: `I` inputs, `D` documents, `R` image references,
+        /// `V` values files, `K` kustomize builds, `O` outputs.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$name,)*];
+
+            /// The code as printed (`D001`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$name => $code,)*
+                }
+            }
+
+            /// What the code means, in one sentence (the first line of its documentation).
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$name => first_doc_line(&[$($doc),*]),)*
+                }
+            }
+        }
+    };
+}
+
+const fn first_doc_line(lines: &[&'static str]) -> &'static str {
+    match lines.first() {
+        Some(line) => line,
+        None => "",
+    }
+}
+
+codes! {
+    /// An input named on the command line, or a file found in a walk, cannot be opened or read.
+    Unreadable = "I001",
+    /// A file found in a walk is a pipe or a device, which is never opened.
+    NotRegularFile = "I002",
+    /// A symbolic link found in a walk points at nothing.
+    BrokenLink = "I003",
+    /// A directory entry cannot be listed.
+    WalkFailed = "I004",
+    /// Reading a stream failed after part of it was read.
+    ReadStopped = "I005",
+    /// A chart archive (`.tgz`) is damaged, or one of its members is over a bound.
+    Archive = "I006",
+    /// A document is not valid YAML.
+    InvalidYaml = "D001",
+    /// A document is larger than the size bound and was skipped.
+    DocumentTooLarge = "D002",
+    /// A document is not UTF-8 text.
+    NotUtf8 = "D003",
+    /// A document holds a NUL byte: binary data.
+    Binary = "D004",
+    /// A document has more nodes than the node bound.
+    TooManyNodes = "D005",
+    /// A document nests deeper than the depth bound, aliases included.
+    TooDeep = "D006",
+    /// A document's aliases expand beyond the expansion bound.
+    AliasExpansion = "D007",
+    /// An alias refers to an anchor that is not complete (a recursive alias).
+    RecursiveAlias = "D008",
+    /// A field that holds an image has a value the reference grammar rejects.
+    NotAReference = "R001",
+    /// An image reference has leading or trailing white space, which Kubernetes refuses.
+    WhiteSpace = "R002",
+    /// A field that holds an image holds something other than a string.
+    NotAString = "R003",
+    /// A values entry has no tag, and neither the manifests nor the chart give one.
+    Unresolved = "V001",
+    /// A values entry names an image that no manifest scanned with it uses.
+    Unused = "V002",
+    /// A kustomization names a remote resource, which is not fetched.
+    Remote = "K001",
+    /// A kustomization field that imgsift does not build (Helm charts, plugins).
+    NotBuilt = "K002",
+    /// A kustomization field that is read but not applied, or not known.
+    Ignored = "K003",
+    /// Kustomizations include each other in a cycle.
+    Cycle = "K004",
+    /// Kustomizations nest deeper than the nesting bound.
+    NestedTooDeep = "K005",
+    /// A build reads more bytes, resources or nodes than its budget.
+    Budget = "K006",
+    /// A file or folder a kustomization names cannot be read.
+    Missing = "K007",
+    /// A folder a kustomization names has no kustomization file.
+    NotAKustomization = "K008",
+    /// A kustomization entry is malformed (a missing `name`, a patch without a target).
+    Malformed = "K009",
+    /// A resource is not a Kubernetes object (it has no `kind`).
+    NotAnObject = "K010",
+    /// A patch, replacement or generator matches nothing and was not applied.
+    NotApplied = "K011",
+    /// A kustomization file holds more than one document.
+    ExtraDocuments = "K012",
+    /// An `images` entry's name is not a pattern kustomize can match.
+    Pattern = "K013",
+    /// An overlay key would need two different values; the first is written.
+    Conflict = "O001",
+    /// An image cannot be pointed at the private registry in the shape its values use.
+    Unmappable = "O002",
+    /// A manifest image that a kustomization's `images:` list cannot reach.
+    OutOfReach = "O003",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One diagnostic. `line` and `column` count from 1; a problem with a whole file (it cannot be
 /// opened, say) is placed at 1:1.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -42,26 +168,47 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// One sentence saying what is wrong.
     pub message: String,
+    /// The stable code.
+    #[serde(skip)]
+    pub code: Code,
 }
 
 impl Diagnostic {
     /// An error at a position.
-    pub fn error(file: &str, line: u64, column: u64, message: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        code: Code,
+        file: &str,
+        line: u64,
+        column: u64,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             file: file.to_owned(),
             line: line.max(1),
             column: column.max(1),
             severity: Severity::Error,
             message: message.into(),
+            code,
         }
     }
 
     /// A warning at a position.
-    pub fn warning(file: &str, line: u64, column: u64, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(
+        code: Code,
+        file: &str,
+        line: u64,
+        column: u64,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(file, line, column, message)
+            ..Diagnostic::error(code, file, line, column, message)
         }
+    }
+
+    /// Whether it is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 
@@ -74,5 +221,34 @@ impl fmt::Display for Diagnostic {
             "{}:{}:{}: {}: {}",
             self.file, self.line, self.column, self.severity, self.message
         )
+    }
+}
+
+/// A sentence for an I/O error, without Rust's `(os error N)` suffix.
+pub fn describe_io_error(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{code} twice");
+            assert!(!code.summary().is_empty(), "{code} has no summary");
+        }
     }
 }

@@ -9,7 +9,7 @@
 
 use k8s_openapi::Resource;
 
-use crate::document::{Doc, NodeId};
+use crate::documents::{Doc, NodeId};
 
 /// Whether a k8s-openapi scope type is cluster-wide.
 trait ClusterWide {

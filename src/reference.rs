@@ -17,6 +17,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub mod written;
+
+pub use written::strip_tag_and_digest;
+
 /// Domain given to references that name none.
 pub const DEFAULT_DOMAIN: &str = "docker.io";
 /// Older spelling of [`DEFAULT_DOMAIN`], folded into it.

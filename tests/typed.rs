@@ -10,11 +10,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use imgsift::document::{self, Limits};
+use imgsift::documents::split::{Piece, Splitter};
+use imgsift::documents::yaml::{self as document, Limits};
 use imgsift::extract::{self, Class, ExtractOptions};
 use imgsift::kube;
 use imgsift::reference::Reference;
-use imgsift::split::{Piece, Splitter};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Pod, PodSpec, PodTemplate, ReplicationController};
@@ -116,17 +116,11 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
             .unwrap_or_else(|e| panic!("{e}"))
         {
             for piece in &batch.pieces {
-                let Piece::Doc {
-                    start,
-                    end,
-                    first_line,
-                    index,
-                    ..
-                } = *piece
-                else {
+                let Piece::Doc(doc_piece) = piece else {
                     panic!("{file}: no corpus document is too large");
                 };
-                let text = std::str::from_utf8(batch.bytes(start, end))
+                let (first_line, index) = (doc_piece.first_line, doc_piece.index);
+                let text = std::str::from_utf8(batch.bytes(doc_piece))
                     .unwrap_or_else(|e| panic!("{file}: {e}"));
                 let docs = document::load(text, first_line, &Limits::default())
                     .unwrap_or_else(|e| panic!("{file}:{}: {}", e.line, e.message));
@@ -149,13 +143,13 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
                         &name,
                         index,
                         ExtractOptions::default(),
-                        extract::Role::Auto,
+                        imgsift::inputs::Role::Auto,
                         &mut out,
                     );
                     let walked: BTreeSet<String> = out
                         .findings
                         .iter()
-                        .filter(|f| f.source.class == Class::Podspec)
+                        .filter(|f| f.class == Class::Podspec)
                         .map(|f| f.reference.to_string())
                         .collect();
                     assert_eq!(

@@ -6,10 +6,11 @@
 
 use std::sync::Arc;
 
-use imgsift::document::{Limits, load};
-use imgsift::extract::{ExtractOptions, Output, Role, extract_document};
+use imgsift::documents::Tree;
+use imgsift::documents::yaml::{Limits, load};
+use imgsift::extract::{ExtractOptions, Output, extract_document};
+use imgsift::inputs::Role;
 use imgsift::render::kustomize::{images, patch};
-use imgsift::tree::Tree;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -61,6 +62,8 @@ fuzz_target!(|data: &[u8]| {
     let options = ExtractOptions {
         strict: false,
         skip_test_hooks: false,
+        keep_sources: true,
+        keep_shapes: false,
         limits,
     };
     extract_document(&doc, &file, 1, options, Role::Manifest, &mut out);

@@ -5,10 +5,11 @@
 
 use std::sync::Arc;
 
-use imgsift::document::Limits;
-use imgsift::extract::{ExtractOptions, Role};
+use imgsift::documents::Limits;
+use imgsift::extract::ExtractOptions;
+use imgsift::inputs::Role;
 use imgsift::inventory::Inventory;
-use imgsift::scan::{ScanOptions, scan_stream};
+use imgsift::pipeline::scan_stream;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,15 +19,12 @@ fuzz_target!(|data: &[u8]| {
         max_expanded_nodes: 50_000,
         max_depth: 64,
     };
-    let options = ScanOptions {
-        extract: ExtractOptions {
-            strict: false,
-            skip_test_hooks: false,
-            limits,
-        },
+    let options = ExtractOptions {
+        strict: false,
+        skip_test_hooks: false,
         keep_sources: true,
+        keep_shapes: true,
         limits,
-        keep_values_text: true,
     };
     let file: Arc<str> = Arc::from("fuzz.yaml");
     for role in [Role::Auto, Role::Values] {

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
+use crate::inventory::resolve::{TagFrom, Unresolved};
 use crate::inventory::{Finished, Source};
-use crate::resolve::{TagFrom, Unresolved};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -40,14 +40,14 @@ struct SourceOut<'a> {
     kind: Option<&'a str>,
     name: Option<&'a str>,
     namespace: Option<&'a str>,
-    path: &'a str,
+    path: String,
     class: &'static str,
     raw: &'a str,
     hook: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tag_from: Option<TagFrom>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    transform: Option<&'a str>,
+    transform: Option<String>,
 }
 
 impl<'a> SourceOut<'a> {
@@ -61,12 +61,12 @@ impl<'a> SourceOut<'a> {
             kind: object.map(|o| o.kind.as_str()),
             name: object.and_then(|o| o.name.as_deref()),
             namespace: object.and_then(|o| o.namespace.as_deref()),
-            path: &source.path,
+            path: source.path.to_string(),
             class: source.class.as_str(),
             raw: &source.raw,
             hook: object.and_then(|o| o.hook.as_deref()),
             tag_from: source.tag_from,
-            transform: source.transform.as_deref(),
+            transform: source.steps.joined(),
         }
     }
 }

@@ -1,11 +1,26 @@
-//! Emitters: one file per output format of `scan`, each writing to a `Write` it is handed.
+//! Emitters: every output format imgsift writes, each given what the run found and writing
+//! text, never deciding what is an image.
 //!
-//! Emitters only format a finished inventory; they decide nothing about what is an image.
+//! - `text.rs`, `json.rs`, `table.rs`, `why.rs`: the outputs of `scan`;
+//! - `overlay/`: values overrides and the kustomization `images:` list of `overlay`;
+//! - `mirror/`: the mirroring-tool inputs of `mirror` (minijinja templates);
+//! - `hosts.rs`: the node mirror configurations of `hosts`;
+//! - `check.rs`: the violation lines of `check`;
+//! - `yaml.rs`: the YAML writer the overlays share;
+//! - `files.rs`: delivery, printed or written as files (atomically, never over an input).
+//!
+//! A new output format is a file here and a variant of its command's format in `config.rs`.
 
+pub mod check;
+pub mod files;
+pub mod hosts;
 mod json;
+pub mod mirror;
+pub mod overlay;
 mod table;
 mod text;
 mod why;
+pub mod yaml;
 
 pub use json::write_json;
 pub use table::write_table;

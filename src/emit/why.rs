@@ -61,11 +61,9 @@ pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) ->
             }
             writeln!(out)?;
             // What a kustomize build did to the text, one step per line.
-            if let Some(transform) = source.transform.as_deref() {
-                for (i, step) in transform.split("; then ").enumerate() {
-                    let word = if i == 0 { "via" } else { "then" };
-                    writeln!(out, "    {word} {step}")?;
-                }
+            for (i, step) in source.steps.iter().enumerate() {
+                let word = if i == 0 { "via" } else { "then" };
+                writeln!(out, "    {word} {step}")?;
             }
         }
     }

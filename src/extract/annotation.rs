@@ -5,8 +5,9 @@
 //! ([`name_mentions_image`]) and its value is a qualified reference. The object's own
 //! annotations and, for workloads, the pod template's are read.
 
-use super::{Class, Extractor, KeyPath, name_mentions_image};
-use crate::document::NodeId;
+use super::rules::name_mentions_image;
+use super::{Class, Extractor, KeyPath};
+use crate::documents::NodeId;
 
 /// Reads `metadata.annotations` of the object (or pod template) at `id`.
 pub fn object_annotations<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {

@@ -2,39 +2,33 @@
 //!
 //! Three annotations list images: Artifact Hub's `artifacthub.io/images`, HIP-0015's
 //! `helm.sh/images`, and Bitnami's `images`. Each holds a string that is a YAML list of
-//! `{name, image}` entries (a list of reference strings is accepted too). A Chart.yaml is
-//! recognised by its content, not its file name: `apiVersion` `v1` or `v2`, a `name` and a
-//! `version`, and no `kind`.
+//! `{name, image}` entries (a list of reference strings is accepted too). What a Chart.yaml is
+//! is decided by the chart loader (`inputs/chart.rs`).
 
 use super::{ChartInfo, Class, Extractor, KeyPath};
-use crate::document::NodeId;
+use crate::documents::NodeId;
+use crate::inputs::chart::ChartMeta;
 
 const IMAGE_ANNOTATIONS: [&str; 3] = ["artifacthub.io/images", "helm.sh/images", "images"];
 
-/// Whether the document at `root` is a chart's metadata (Chart.yaml).
-pub fn is_chart_metadata(doc: &crate::document::Doc<'_>, root: NodeId) -> bool {
-    doc.is_map(root)
-        && doc.get(root, "kind").is_none()
-        && matches!(doc.str_at(root, &["apiVersion"]), Some("v1" | "v2"))
-        && doc.str_at(root, &["name"]).is_some()
-        && doc.get(root, "version").is_some()
-}
-
 /// Reads the image annotations of a Chart.yaml, and records the chart's `appVersion`, which
 /// Helm uses as the default tag of the chart's images.
-pub fn chart_yaml<'e>(ex: &mut Extractor<'e, '_>, root: NodeId, path: &mut KeyPath<'e>) {
+pub fn chart_yaml<'e>(
+    ex: &mut Extractor<'e, '_>,
+    root: NodeId,
+    meta: ChartMeta,
+    path: &mut KeyPath<'e>,
+) {
     let doc = ex.doc();
-    let file: &str = &ex.file;
+    let file: &str = ex.file();
     let dir = match file.rfind('/') {
         Some(i) => file[..i].to_owned(),
         None => String::new(),
     };
-    let app_version = doc
-        .get(root, "appVersion")
-        .and_then(|v| doc.text(v))
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty());
-    ex.out.charts.push(ChartInfo { dir, app_version });
+    ex.out.charts.push(ChartInfo {
+        dir,
+        app_version: meta.app_version,
+    });
     let Some(annotations) = doc.get(root, "annotations") else {
         return;
     };

@@ -16,9 +16,11 @@
 //! `_example` keys are documentation by Knative's and KServe's convention and never read.
 //! Everything found is a guess from names, so only qualified references count.
 
+use super::rules::key_names_image;
 use super::shapes::{self, Composed, Sink};
-use super::{Class, Extractor, KeyPath, Loc, key_names_image};
-use crate::document::NodeId;
+use super::{Class, Extractor, KeyPath};
+use crate::documents::At;
+use crate::documents::NodeId;
 
 /// Reads a ConfigMap's `data`.
 pub fn config_map<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
@@ -125,7 +127,7 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
     let origin = ex.origin.nested(scalar, line, column);
     let held_in = ex.locate(node);
     for found in template_images(text) {
-        let mut inner = KeyPath::under(path.to_string());
+        let mut inner = KeyPath::under(path.to_buf());
         for frame in &found.frames {
             match *frame {
                 Frame::Key(key) => inner.key(key),
@@ -134,7 +136,7 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
         }
         inner.key(found.key);
         let (line, column) = origin.map(found.line as u64 + 1, found.column as u64);
-        let at = Loc {
+        let at = At {
             line,
             column,
             ..held_in.clone()

@@ -8,8 +8,9 @@
 //! the runtime builds from them, so a flag at the end of `command` takes its value from the start
 //! of `args`; an entry holding a shell line is split at white space.
 
-use super::{Class, Extractor, KeyPath, name_mentions_image};
-use crate::document::NodeId;
+use super::rules::name_mentions_image;
+use super::{Class, Extractor, KeyPath};
+use crate::documents::NodeId;
 
 /// Reads the env vars, command and args of the container at `container`.
 pub fn container<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPath<'e>) {

@@ -11,8 +11,9 @@
 use super::annotation::annotations_map;
 use super::container::container;
 use super::podspec::{is_pod_spec_shaped, pod_spec};
-use super::{Class, Extractor, KeyPath, key_names_image};
-use crate::document::{NodeId, Value};
+use super::rules::key_names_image;
+use super::{Class, Extractor, KeyPath};
+use crate::documents::{NodeId, Value};
 use crate::kube::CONTAINER_LISTS;
 
 /// Walks a custom resource from its root.

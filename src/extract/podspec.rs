@@ -7,7 +7,7 @@
 
 use super::container::container;
 use super::{Class, Extractor, KeyPath};
-use crate::document::NodeId;
+use crate::documents::NodeId;
 use crate::kube::CONTAINER_LISTS;
 
 /// Reads the images of the pod spec at `spec`; `path` is the spec's own key path.

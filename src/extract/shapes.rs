@@ -25,8 +25,9 @@
 //! rewrite the right one. What becomes of a reference (its class, what to do when it has no
 //! tag) is the caller's decision, through [`Sink`].
 
-use super::{Extractor, KeyPath, Seg, key_names_image, name_mentions_image, names_a_part};
-use crate::document::{NodeId, Value};
+use super::rules::{key_names_image, name_mentions_image, names_a_part};
+use super::{Extractor, KeyPath, KeyPathBuf};
+use crate::documents::{NodeId, Value};
 
 /// Where one part of a composed reference comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub enum PartAt {
     /// A key of the image's own mapping.
     Own(&'static str),
     /// A key elsewhere (a `global` default), by its path from the document root.
-    Inherited(Vec<Seg>),
+    Inherited(KeyPathBuf),
 }
 
 /// How a reference was put together.
@@ -103,10 +104,8 @@ struct Inherited {
 }
 
 impl Inherited {
-    fn path(&self, path: &KeyPath<'_>) -> Vec<Seg> {
-        let mut segs = path.owned(self.depth);
-        segs.extend(self.keys.iter().map(|k| Seg::Key((*k).to_owned())));
-        segs
+    fn path(&self, path: &KeyPath<'_>) -> KeyPathBuf {
+        path.owned(self.depth).join(self.keys)
     }
 }
 
@@ -585,6 +584,26 @@ fn image_map(
             namespace,
         },
     })
+}
+
+/// The repository as the image map writes it (the part that follows the registry): the text of
+/// the repository (or image, or name) node, after cert-manager's namespace.
+pub fn written_repository(ex: &Extractor<'_, '_>, found: &Composed) -> String {
+    let namespace = match &found.parts {
+        Parts::Map { namespace, .. } => namespace.as_deref(),
+        _ => None,
+    };
+    let written = ex
+        .doc()
+        .text(found.node)
+        .unwrap_or_default()
+        .trim()
+        .trim_matches('/');
+    let written = crate::reference::strip_tag_and_digest(written);
+    match namespace {
+        Some(ns) => format!("{}/{written}", ns.trim_matches('/')),
+        None => written.to_owned(),
+    }
 }
 
 fn join(parts: &[Option<&str>]) -> String {

@@ -3,16 +3,23 @@
 //! The shapes are those of `shapes.rs`. A values entry is not final when it is found: a
 //! chart fills a missing tag from its `appVersion`, and the manifests rendered from the values
 //! show the tag that was used. So entries are kept as [`ValuesEntry`]s and resolved once the
-//! whole run is scanned (`resolve.rs`). Disabled components are listed like the others: their
-//! images are in the values, and an overlay must cover them.
+//! whole run is scanned (`inventory/resolve.rs`). Disabled components are listed like the
+//! others: their images are in the values, and an overlay must cover them.
+//!
+//! When an overlay is asked for, each entry also records how it was composed ([`Shape`]), so
+//! that the overlay writes its changes from what the scan found, without reading the values
+//! again.
 
+use super::rules::is_placeholder;
 use super::shapes::{self, Composed, Sink};
-use super::{Class, Extractor, KeyPath, ValuesEntry, is_placeholder};
-use crate::document::NodeId;
+use super::{Class, Extractor, KeyPath, Shape, ValuesEntry};
+use crate::documents::NodeId;
 
 /// Walks a values file from its root.
 pub fn values_file<'e>(ex: &mut Extractor<'e, '_>, root: NodeId, path: &mut KeyPath<'e>) {
-    if ex.options.strict {
+    // `--strict` counts no values entry as an image; the overlay still points them all at
+    // the registry.
+    if ex.options.strict && !ex.options.keep_shapes {
         return;
     }
     shapes::walk(ex, root, path, &mut ValuesSink);
@@ -28,10 +35,21 @@ impl Sink for ValuesSink {
         }
         let at = ex.locate(found.node);
         let source = ex.source(at, path, Class::Values, text);
+        let default_tag_suffix = found.default_tag_suffix.clone();
+        let untagged = found.untagged;
+        let shape = ex.options.keep_shapes.then(|| {
+            Box::new(Shape {
+                seq: ex.next_seq(),
+                written: shapes::written_repository(ex, &found),
+                parts: found.parts,
+            })
+        });
         ex.out.values.push(ValuesEntry {
             source,
-            untagged: found.untagged,
-            default_tag_suffix: found.default_tag_suffix,
+            untagged,
+            default_tag_suffix,
+            counted: !ex.options.strict,
+            shape,
         });
     }
 }

@@ -96,11 +96,11 @@ pub fn read(path: &str) -> String {
 
 /// A YAML node as JSON, with scalars typed as YAML resolves them.
 pub fn to_json(
-    doc: &imgsift::document::Doc<'_>,
-    id: imgsift::document::NodeId,
+    doc: &imgsift::documents::yaml::Doc<'_>,
+    id: imgsift::documents::yaml::NodeId,
     depth: usize,
 ) -> serde_json::Value {
-    use imgsift::document::{ScalarKind, Value as Node};
+    use imgsift::documents::yaml::{ScalarKind, Value as Node};
     use serde_json::Value;
     assert!(depth < 200, "test documents are not this deep");
     match doc.node(id).map(|n| &n.value) {
@@ -132,10 +132,12 @@ pub fn to_json(
 
 /// Parses a YAML text (one document) into JSON.
 pub fn yaml_to_json(text: &str) -> serde_json::Value {
-    let docs = match imgsift::document::load(text, 1, &imgsift::document::Limits::default()) {
-        Ok(docs) => docs,
-        Err(err) => panic!("not YAML ({}:{}): {}", err.line, err.column, err.message),
-    };
+    let docs =
+        match imgsift::documents::yaml::load(text, 1, &imgsift::documents::yaml::Limits::default())
+        {
+            Ok(docs) => docs,
+            Err(err) => panic!("not YAML ({}:{}): {}", err.line, err.column, err.message),
+        };
     match docs.first().and_then(|d| d.root().map(|root| (d, root))) {
         Some((doc, root)) => to_json(doc, root, 0),
         None => serde_json::Value::Null,

@@ -14,8 +14,9 @@ use std::sync::Arc;
 
 use super::Builder;
 use super::select::Resource;
-use crate::document::ScalarKind;
-use crate::tree::{At, Node, Tree};
+use crate::diag::Code;
+use crate::documents::ScalarKind;
+use crate::documents::{At, Node, Tree};
 
 /// kustomize's removal of one pair of matching surrounding quotes from a literal's value.
 fn remove_quotes(value: &str) -> &str {
@@ -52,7 +53,11 @@ fn generate(builder: &mut Builder<'_>, dir: &Path, entry: &Tree, list: &mut Vec<
         .and_then(Tree::text)
         .filter(|n| !n.is_empty())
     else {
-        builder.error(&entry.at, "a `configMapGenerator` entry needs a `name`");
+        builder.error(
+            Code::Malformed,
+            &entry.at,
+            "a `configMapGenerator` entry needs a `name`",
+        );
         return;
     };
     let namespace = entry.get("namespace").and_then(Tree::text).unwrap_or("");
@@ -73,6 +78,7 @@ fn generate(builder: &mut Builder<'_>, dir: &Path, entry: &Tree, list: &mut Vec<
                 ));
             }
             _ => builder.error(
+                Code::Malformed,
                 &literal.at,
                 format!("literal {text:?} of `configMapGenerator` {name:?} is not KEY=VALUE"),
             ),
@@ -138,7 +144,7 @@ fn generate(builder: &mut Builder<'_>, dir: &Path, entry: &Tree, list: &mut Vec<
                     && (namespace.is_empty() || r.namespace() == namespace)
             });
             let Some(target) = target else {
-                builder.error(
+                builder.error(Code::NotApplied,
                     &entry.at,
                     format!("`configMapGenerator` {name:?} has behavior {behavior}, but there is no ConfigMap {name:?} to {behavior}"),
                 );
@@ -170,7 +176,7 @@ fn generate(builder: &mut Builder<'_>, dir: &Path, entry: &Tree, list: &mut Vec<
             tree.set("data", map);
             list.push(Resource::new(tree, Arc::clone(&entry.at.file), 1));
         }
-        other => builder.error(
+        other => builder.error(Code::Malformed,
             &entry.at,
             format!("`configMapGenerator` {name:?} has behavior {other:?}; kustomize knows create, merge and replace"),
         ),

@@ -11,7 +11,8 @@
 
 use regex::Regex;
 
-use crate::tree::{Node, Tree};
+use crate::documents::{Node, Tree};
+use crate::reference::written::split_as_written;
 
 /// One entry of `images:`.
 #[derive(Debug, Clone)]
@@ -60,7 +61,7 @@ impl ImageEntry {
 
     /// The image after this entry (kustomize's `SetImageValue`).
     pub fn apply(&self, image: &str) -> String {
-        let (mut name, mut tag, mut digest) = split(image);
+        let (mut name, mut tag, mut digest) = split_as_written(image);
         if !self.new_name.is_empty() {
             name = self.new_name.clone();
         }
@@ -89,34 +90,6 @@ impl ImageEntry {
             name.push_str(&digest);
         }
         name
-    }
-}
-
-/// kustomize's `image.Split`: name, tag and digest of an image as written. The search for `:`
-/// and `@` starts at the first `/`, so a registry port is not taken for a tag.
-pub fn split(image: &str) -> (String, String, String) {
-    let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
-    let search = &image[slash..];
-    let at = search.find('@').map(|i| i + slash);
-    let colon = search.find(':').map(|i| i + slash);
-    match (colon, at) {
-        (None, None) => (image.to_owned(), String::new(), String::new()),
-        (colon, Some(at)) if colon.is_none_or(|c| at < c) => (
-            image[..at].to_owned(),
-            String::new(),
-            image[at + 1..].to_owned(),
-        ),
-        (Some(colon), Some(at)) => (
-            image[..colon].to_owned(),
-            image[colon + 1..at].to_owned(),
-            image[at + 1..].to_owned(),
-        ),
-        (Some(colon), None) => (
-            image[..colon].to_owned(),
-            image[colon + 1..].to_owned(),
-            String::new(),
-        ),
-        (None, Some(_)) => (image.to_owned(), String::new(), String::new()),
     }
 }
 
@@ -166,32 +139,6 @@ mod tests {
 
     fn entry(name: &str, new_name: &str, new_tag: &str, digest: &str) -> ImageEntry {
         ImageEntry::new(name, new_name, new_tag, digest, "images".to_owned())
-    }
-
-    #[test]
-    fn split_follows_kustomize() {
-        let s = |i: &str| {
-            let (n, t, d) = split(i);
-            (n, t, d)
-        };
-        assert_eq!(s("nginx"), ("nginx".into(), "".into(), "".into()));
-        assert_eq!(s("nginx:1.25"), ("nginx".into(), "1.25".into(), "".into()));
-        assert_eq!(
-            s("r.io:5000/a/b"),
-            ("r.io:5000/a/b".into(), "".into(), "".into())
-        );
-        assert_eq!(
-            s("r.io:5000/a/b:1"),
-            ("r.io:5000/a/b".into(), "1".into(), "".into())
-        );
-        assert_eq!(
-            s("a/b@sha256:ab"),
-            ("a/b".into(), "".into(), "sha256:ab".into())
-        );
-        assert_eq!(
-            s("a/b:1@sha256:ab"),
-            ("a/b".into(), "1".into(), "sha256:ab".into())
-        );
     }
 
     #[test]

@@ -18,8 +18,8 @@
 //! no image, and leaving it out keeps names readable in reports.
 //!
 //! Every node of the output keeps the file and position its text came from and the transforms
-//! that changed it (`crate::tree`), so an image is reported where it is written and with how it
-//! got there.
+//! that changed it (`documents/tree.rs`), so an image is reported where it is written and with
+//! how it got there.
 
 mod generate;
 pub mod images;
@@ -31,10 +31,11 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
-use crate::document::Limits;
+use crate::diag::{Code, Diagnostic, describe_io_error};
+use crate::documents::Limits;
+use crate::documents::read::each_document;
+use crate::documents::{At, Node, Tree};
 use crate::kube;
-use crate::tree::{At, Node, Tree};
 use select::{Resource, Selector};
 
 /// The names a kustomization file may have, in the order kustomize looks for them.
@@ -59,6 +60,37 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
     /// Every file the build read (canonical paths): these are not scanned again on their own.
     pub consumed: BTreeSet<PathBuf>,
+}
+
+/// kustomize, as a [`Renderer`](super::Renderer): a folder holding a kustomization file is a
+/// root.
+pub struct Kustomize;
+
+impl super::Renderer for Kustomize {
+    fn root_file(&self, dir: &Path) -> Option<PathBuf> {
+        kustomization_file(dir)
+    }
+
+    fn is_root_file(&self, file: &Path) -> bool {
+        is_kustomization_name(file)
+    }
+
+    fn render(&self, dir: &Path, limits: &Limits) -> super::Rendered {
+        let built = build(dir, limits);
+        super::Rendered {
+            documents: built
+                .resources
+                .into_iter()
+                .map(|resource| super::Document {
+                    tree: resource.tree,
+                    file: resource.file,
+                    index: resource.document,
+                })
+                .collect(),
+            consumed: built.consumed,
+            diagnostics: built.diagnostics,
+        }
+    }
 }
 
 /// The kustomization file of folder `dir`, when it has one.
@@ -193,16 +225,16 @@ pub(crate) struct Builder<'l> {
 }
 
 impl Builder<'_> {
-    fn error(&mut self, at: &At, message: impl Into<String>) {
-        self.built
-            .diagnostics
-            .push(Diagnostic::error(&at.file, at.line, at.column, message));
+    fn error(&mut self, code: Code, at: &At, message: impl Into<String>) {
+        self.built.diagnostics.push(Diagnostic::error(
+            code, &at.file, at.line, at.column, message,
+        ));
     }
 
-    fn warning(&mut self, at: &At, message: impl Into<String>) {
-        self.built
-            .diagnostics
-            .push(Diagnostic::warning(&at.file, at.line, at.column, message));
+    fn warning(&mut self, code: Code, at: &At, message: impl Into<String>) {
+        self.built.diagnostics.push(Diagnostic::warning(
+            code, &at.file, at.line, at.column, message,
+        ));
     }
 
     /// The most bytes one build reads in all: twice the document bound.
@@ -217,10 +249,11 @@ impl Builder<'_> {
             Ok(bytes) => bytes,
             Err(err) => {
                 self.error(
+                    Code::Missing,
                     at,
                     format!(
                         "`{field}` names {shown}, which cannot be read: {}",
-                        crate::input::describe_io_error(&err)
+                        describe_io_error(&err)
                     ),
                 );
                 return None;
@@ -229,7 +262,7 @@ impl Builder<'_> {
         self.bytes_read = self.bytes_read.saturating_add(bytes.len());
         if self.bytes_read > self.byte_budget() {
             if !self.exhausted {
-                self.error(
+                self.error(Code::Budget,
                     at,
                     format!(
                         "this kustomization reads more than {} MiB of files; the build stopped adding at {shown}",
@@ -247,6 +280,7 @@ impl Builder<'_> {
             Ok(text) => Some((shown, text)),
             Err(_) => {
                 self.error(
+                    Code::NotUtf8,
                     &At::new(&shown, 1, 1),
                     format!("not UTF-8 text; `{field}` of {} cannot use it", at.file),
                 );
@@ -258,15 +292,14 @@ impl Builder<'_> {
     /// Every document of a file, as trees (null documents left out).
     fn documents(&mut self, file: &Arc<str>, text: &str) -> Vec<(u32, Tree)> {
         let mut trees = Vec::new();
-        let problems =
-            crate::scan::each_document(text.as_bytes(), file, self.limits, &mut |index, doc| {
-                if let Some(root) = doc.root() {
-                    let tree = Tree::from_doc(doc, root, file);
-                    if !tree.is_null() {
-                        trees.push((index, tree));
-                    }
+        let problems = each_document(text.as_bytes(), file, self.limits, &mut |index, doc| {
+            if let Some(root) = doc.root() {
+                let tree = Tree::from_doc(doc, root, file);
+                if !tree.is_null() {
+                    trees.push((index, tree));
                 }
-            });
+            }
+        });
         self.built.diagnostics.extend(problems);
         trees
     }
@@ -277,6 +310,7 @@ impl Builder<'_> {
         let at = at.unwrap_or(&here).clone();
         let Some(file) = kustomization_file(dir) else {
             self.error(
+                Code::NotAKustomization,
                 &at,
                 format!(
                     "{} is a folder without a kustomization.yaml; kustomize cannot build it",
@@ -323,7 +357,7 @@ impl Builder<'_> {
 
     fn stop(&mut self, at: &At) {
         if !self.exhausted {
-            self.error(
+            self.error(Code::Budget,
                 at,
                 format!(
                     "this kustomization holds more than {MAX_RESOURCES} resources or {MAX_NODES} YAML nodes (does it include the same folders over and over?); the build stopped adding"
@@ -338,7 +372,7 @@ impl Builder<'_> {
     fn enter(&mut self, dir: &Path, at: &At) -> bool {
         let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         if self.stack.contains(&canonical) {
-            self.error(
+            self.error(Code::Cycle,
                 at,
                 format!(
                     "{} is included again from inside its own build (a cycle of kustomizations); this entry was skipped",
@@ -349,6 +383,7 @@ impl Builder<'_> {
         }
         if self.stack.len() >= MAX_DEPTH {
             self.error(
+                Code::NestedTooDeep,
                 at,
                 format!(
                     "kustomizations nest more than {MAX_DEPTH} deep; {} was not built",
@@ -372,6 +407,7 @@ impl Builder<'_> {
         let mut documents = self.documents(&shown, &text);
         if documents.len() > 1 {
             self.warning(
+                Code::ExtraDocuments,
                 &documents[1].1.at,
                 "a kustomization file holds one document; the others were ignored",
             );
@@ -380,7 +416,7 @@ impl Builder<'_> {
             return;
         };
         if !k.is_map() {
-            self.error(&k.at, "a kustomization must be a mapping");
+            self.error(Code::Malformed, &k.at, "a kustomization must be a mapping");
             return;
         }
         self.check_fields(&k);
@@ -403,7 +439,7 @@ impl Builder<'_> {
         for (key, value) in k.entries() {
             let at = &value.at;
             match key.as_str() {
-                "helmCharts" | "helmChartInflationGenerator" => self.error(
+                "helmCharts" | "helmChartInflationGenerator" => self.error(Code::NotBuilt,
                     at,
                     format!(
                         "`{key}` is not built: imgsift renders no Helm chart inside a kustomization; scan the chart's folder or `helm template` output as well"
@@ -411,7 +447,7 @@ impl Builder<'_> {
                 ),
                 "generators" | "transformers" | "validators" => {
                     if !value.items().is_empty() {
-                        self.error(
+                        self.error(Code::NotBuilt,
                             at,
                             format!(
                                 "`{key}` runs plugins, which imgsift does not run; images they would add or change are not seen"
@@ -419,16 +455,16 @@ impl Builder<'_> {
                         )
                     }
                 }
-                "vars" => self.warning(
+                "vars" => self.warning(Code::Ignored,
                     at,
                     "`vars` are not substituted; an image written with $(VAR) is reported as written",
                 ),
-                "configurations" => self.warning(
+                "configurations" => self.warning(Code::Ignored,
                     at,
                     "`configurations` are not applied; only containers and initContainers get the `images` transform",
                 ),
                 key if READ_FIELDS.contains(&key) || QUIET_FIELDS.contains(&key) => {}
-                other => self.warning(
+                other => self.warning(Code::Ignored,
                     at,
                     format!("`{other}` is not a kustomization field kustomize knows; it was ignored"),
                 ),
@@ -442,7 +478,11 @@ impl Builder<'_> {
             return;
         }
         let Some(text) = entry.text() else {
-            self.error(&entry.at, format!("a `{field}` entry must be a path"));
+            self.error(
+                Code::Malformed,
+                &entry.at,
+                format!("a `{field}` entry must be a path"),
+            );
             return;
         };
         let path = join(dir, text);
@@ -455,18 +495,18 @@ impl Builder<'_> {
                 let resources = self.file_resources(&path, &entry.at, field);
                 self.add(list, resources, &entry.at);
             }
-            Err(_) if is_remote(text) => self.error(
+            Err(_) if is_remote(text) => self.error(Code::Remote,
                 &entry.at,
                 format!(
                     "`{field}` entry {text:?} is remote; imgsift builds offline and did not fetch it (vendor it into the tree, or scan `kustomize build` output)"
                 ),
             ),
-            Err(err) => self.error(
+            Err(err) => self.error(Code::Missing,
                 &entry.at,
                 format!(
                     "`{field}` names {}, which cannot be read: {}",
                     display(&path),
-                    crate::input::describe_io_error(&err)
+                    describe_io_error(&err)
                 ),
             ),
         }
@@ -495,7 +535,7 @@ impl Builder<'_> {
         for (document, tree) in documents {
             let kind = tree.get("kind").and_then(Tree::text).unwrap_or("");
             if !tree.is_map() || kind.is_empty() {
-                self.error(
+                self.error(Code::NotAnObject,
                     &tree.at,
                     format!("document {document} is not a Kubernetes object (it has no `kind`); kustomize cannot use it as a resource"),
                 );
@@ -504,6 +544,7 @@ impl Builder<'_> {
             for object in unpack(tree) {
                 if object.get("kind").and_then(Tree::text).is_none() {
                     self.error(
+                        Code::NotAnObject,
                         &object.at,
                         "a list item is not a Kubernetes object (it has no `kind`)",
                     );
@@ -518,7 +559,11 @@ impl Builder<'_> {
     /// Applies one `components` entry to `list`.
     fn component(&mut self, dir: &Path, entry: &Tree, list: &mut Vec<Resource>) {
         let Some(text) = entry.text() else {
-            self.error(&entry.at, "a `components` entry must be a path");
+            self.error(
+                Code::Malformed,
+                &entry.at,
+                "a `components` entry must be a path",
+            );
             return;
         };
         let path = join(dir, text);
@@ -533,11 +578,12 @@ impl Builder<'_> {
                     display(&path)
                 )
             };
-            self.error(&entry.at, message);
+            self.error(Code::Missing, &entry.at, message);
             return;
         }
         let Some(file) = kustomization_file(&path) else {
             self.error(
+                Code::NotAKustomization,
                 &entry.at,
                 format!(
                     "{} is a folder without a kustomization.yaml",
@@ -557,6 +603,7 @@ impl Builder<'_> {
     fn patch_documents(&mut self, dir: &Path, value: &Tree, field: &str) -> Vec<(Tree, String)> {
         let Some(text) = value.text() else {
             self.error(
+                Code::Malformed,
                 &value.at,
                 format!("a `{field}` entry must be a path or a patch"),
             );
@@ -594,7 +641,7 @@ impl Builder<'_> {
         };
         let mut trees = Vec::new();
         let mut problems = Vec::new();
-        problems.extend(crate::scan::each_document(
+        problems.extend(each_document(
             text.as_bytes(),
             &at.file,
             self.limits,
@@ -675,6 +722,7 @@ impl Builder<'_> {
             }
             (None, None) => {
                 self.error(
+                    Code::Malformed,
                     &entry.at,
                     format!("a `{field}` entry needs `path` or `patch`"),
                 );
@@ -695,6 +743,7 @@ impl Builder<'_> {
                 match &target {
                     Some(selector) => self.json6902(list, &patch, selector, &label),
                     None => self.error(
+                        Code::Malformed,
                         &patch.at,
                         "a JSON 6902 patch needs a `target`; it was not applied",
                     ),
@@ -708,7 +757,11 @@ impl Builder<'_> {
     /// One entry of `patchesJson6902`.
     fn json6902_entry(&mut self, dir: &Path, entry: &Tree, list: &mut [Resource]) {
         let Some(target) = entry.get("target") else {
-            self.error(&entry.at, "a `patchesJson6902` entry needs a `target`");
+            self.error(
+                Code::Malformed,
+                &entry.at,
+                "a `patchesJson6902` entry needs a `target`",
+            );
             return;
         };
         let selector = Selector::from_target(target);
@@ -719,7 +772,11 @@ impl Builder<'_> {
             if patch.is_seq() {
                 self.json6902(list, &patch, &selector, &label);
             } else {
-                self.error(&patch.at, "a JSON 6902 patch must be a list of operations");
+                self.error(
+                    Code::Malformed,
+                    &patch.at,
+                    "a JSON 6902 patch must be a list of operations",
+                );
             }
         }
     }
@@ -736,7 +793,7 @@ impl Builder<'_> {
             }
         }
         for problem in problems {
-            self.error(&ops.at, problem);
+            self.error(Code::NotApplied, &ops.at, problem);
         }
     }
 
@@ -749,7 +806,11 @@ impl Builder<'_> {
         label: &str,
     ) {
         if !patch.is_map() {
-            self.error(&patch.at, "a strategic-merge patch must be a mapping");
+            self.error(
+                Code::Malformed,
+                &patch.at,
+                "a strategic-merge patch must be a mapping",
+            );
             return;
         }
         let identity;
@@ -798,7 +859,7 @@ impl Builder<'_> {
                 .get_path(&["metadata", "name"])
                 .and_then(Tree::text)
                 .unwrap_or("?");
-            self.error(
+            self.error(Code::NotApplied,
                 &patch.at,
                 format!("{label} names {kind} {name}, which is not among the resources; it was not applied"),
             );
@@ -935,7 +996,11 @@ impl Builder<'_> {
             let field = |key: &str| item.get(key).and_then(Tree::text).unwrap_or("").to_owned();
             let name = field("name");
             if name.is_empty() {
-                self.error(&item.at, "an `images` entry needs a `name`");
+                self.error(
+                    Code::Malformed,
+                    &item.at,
+                    "an `images` entry needs a `name`",
+                );
                 continue;
             }
             let label = format!("images {name:?} ({}:{})", item.at.file, item.at.line);
@@ -947,7 +1012,7 @@ impl Builder<'_> {
                 label,
             );
             if !entry.is_valid() {
-                self.warning(
+                self.warning(Code::Pattern,
                     &item.at,
                     format!("`images` name {name:?} is not a pattern kustomize can match; the entry changes nothing"),
                 );
@@ -1037,7 +1102,7 @@ fn place(tree: &mut Tree, at: &At, literal: bool) {
         tree.at.line = at.line;
         tree.at.column = at.column;
     }
-    tree.at.transform = at.transform.clone();
+    tree.at.steps = at.steps.clone();
     match &mut tree.node {
         Node::Seq(items) => items.iter_mut().for_each(|i| place(i, at, literal)),
         Node::Map(entries) => entries.iter_mut().for_each(|(_, v)| place(v, at, literal)),

@@ -11,7 +11,7 @@
 //! Every node a patch brings keeps the patch file's position and is marked with the patch, so
 //! an image set by a patch is reported where the patch writes it.
 
-use crate::tree::{Node, Tree};
+use crate::documents::{Node, Tree};
 
 /// The merge key of a list of a built-in kind, by the list's field name.
 fn merge_key(field: &str) -> Option<&'static str> {
@@ -236,7 +236,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::document::{Limits, load};
+    use crate::documents::yaml::{Limits, load};
 
     fn tree(text: &str) -> Tree {
         let docs = match load(text, 1, &Limits::default()) {
@@ -308,7 +308,7 @@ mod tests {
             .map(|c| c.items()[0].clone());
         assert_eq!(
             image
-                .and_then(|i| i.get("image").and_then(|v| v.at.transform.clone()))
+                .and_then(|i| i.get("image").and_then(|v| v.at.steps.joined()))
                 .as_deref(),
             Some("patch")
         );

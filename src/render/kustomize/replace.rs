@@ -13,7 +13,8 @@ use std::path::Path;
 
 use super::Builder;
 use super::select::{Resource, Selector};
-use crate::tree::{Node, Tree};
+use crate::diag::Code;
+use crate::documents::{Node, Tree};
 
 /// One step of a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,7 +182,11 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
         replacement.at.file, replacement.at.line
     );
     let Some(source) = replacement.get("source") else {
-        builder.error(&replacement.at, "a replacement needs a `source`");
+        builder.error(
+            Code::Malformed,
+            &replacement.at,
+            "a replacement needs a `source`",
+        );
         return;
     };
     let selector = Selector::from_target(source);
@@ -196,6 +201,7 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
         [one] => get(&one.tree, &path).cloned(),
         [] => {
             builder.error(
+                Code::NotApplied,
                 &source.at,
                 "the replacement's source selects no resource; it was not applied",
             );
@@ -203,6 +209,7 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
         }
         _ => {
             builder.error(
+                Code::NotApplied,
                 &source.at,
                 "the replacement's source selects more than one resource; it was not applied",
             );
@@ -211,6 +218,7 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
     };
     let Some(mut value) = value else {
         builder.error(
+            Code::NotApplied,
             &source.at,
             "the replacement's source has no such field; it was not applied",
         );
@@ -222,7 +230,7 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
         Some(text) if source_options.is_some() => match part(text, source_options) {
             Ok(part) => Some(part),
             Err(problem) => {
-                builder.error(&source.at, problem);
+                builder.error(Code::NotApplied, &source.at, problem);
                 return;
             }
         },
@@ -296,7 +304,7 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
             }
         }
         for problem in problems {
-            builder.error(&target.at, problem);
+            builder.error(Code::NotApplied, &target.at, problem);
         }
     }
 }

@@ -7,8 +7,8 @@
 
 use regex::Regex;
 
+use crate::documents::Tree;
 use crate::kube::group_of;
-use crate::tree::Tree;
 
 /// A resource of a build: its tree, and where it was read.
 #[derive(Debug, Clone)]

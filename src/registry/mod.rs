@@ -7,6 +7,8 @@
 //! `HOST[:PORT][/PREFIX]/docker.io/library/nginx:1.25`, the layout of a mirror that nests each
 //! upstream under its name (containerd's `override_path`). Tags and digests are kept.
 
+pub mod mapping;
+
 use std::fmt;
 
 use crate::reference::Reference;

@@ -6,25 +6,41 @@
 //! column and path when the inventory is finished. Nothing here depends on thread count or on
 //! the order a directory listed its files.
 //!
-//! When the caller only needs the list of references (`-o text`), sources are not kept, so a
-//! stream of any length costs memory in proportion to the number of distinct images.
+//! When the caller only needs the list of references (`-o text`), findings carry no source,
+//! so a stream of any length costs memory in proportion to the number of distinct images.
+//!
+//! Values entries wait here until the whole run is scanned, then take their tags
+//! (`resolve.rs`); when the overlay asked, each entry's resolution is handed on with the
+//! values documents, so that the overlay works from what the scan found.
+
+pub mod resolve;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 pub use crate::extract::Source;
-use crate::extract::{ChartInfo, Class, Finding, Output, ValuesDoc, ValuesEntry};
+use crate::extract::{ChartInfo, Finding, Output, ValuesDoc, ValuesEntry};
 use crate::reference::Reference;
-use crate::resolve::{Resolution, Resolver, Unresolved, dir_of};
+use resolve::{Resolution, Resolver, Unresolved, dir_of};
 
-/// Sorting key of a source: file, document, line, column, path, class.
-fn source_order(source: &Source) -> (&str, u32, u64, u64, &str, Class) {
+/// Sorting key of a source: file, document, line, column, path (as printed), class.
+fn source_key(
+    source: &Source,
+) -> (
+    std::sync::Arc<str>,
+    u32,
+    u64,
+    u64,
+    String,
+    crate::extract::Class,
+) {
     (
-        &source.file,
+        std::sync::Arc::clone(&source.file),
         source.document,
         source.line,
         source.column,
-        &source.path,
+        source.path.to_string(),
         source.class,
     )
 }
@@ -40,14 +56,10 @@ pub struct Image {
     pub in_manifests: bool,
 }
 
-/// Whether a class is read from manifests, as opposed to values files and chart metadata.
-fn is_manifest_class(class: Class) -> bool {
-    !matches!(class, Class::Values | Class::Chart)
-}
-
 /// Images and diagnostics gathered from any number of inputs.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
+    /// Whether values images keep their sources (findings say for themselves).
     keep_sources: bool,
     images: BTreeMap<String, Image>,
     diagnostics: Vec<Diagnostic>,
@@ -56,11 +68,12 @@ pub struct Inventory {
     charts: Vec<ChartInfo>,
     values_docs: Vec<ValuesDoc>,
     /// Files read (on disk), so that outputs never replace one.
-    files: Vec<std::path::PathBuf>,
+    files: Vec<PathBuf>,
 }
 
 impl Inventory {
-    /// An empty inventory; `keep_sources` says whether provenance is recorded.
+    /// An empty inventory; `keep_sources` says whether the images that values entries
+    /// resolve to keep their sources (as findings do when extraction keeps them).
     pub fn new(keep_sources: bool) -> Inventory {
         Inventory {
             keep_sources,
@@ -76,9 +89,9 @@ impl Inventory {
             sources: Vec::new(),
             in_manifests: false,
         });
-        image.in_manifests |= is_manifest_class(finding.source.class);
-        if self.keep_sources {
-            image.sources.push(finding.source);
+        image.in_manifests |= finding.class.is_manifest();
+        if let Some(source) = finding.source {
+            image.sources.push(source);
         }
     }
 
@@ -93,22 +106,9 @@ impl Inventory {
         self.values_docs.extend(output.values_docs);
     }
 
-    /// The values documents kept for the overlay, sorted by file and document.
-    pub fn take_values_docs(&mut self) -> Vec<ValuesDoc> {
-        let mut docs = std::mem::take(&mut self.values_docs);
-        docs.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
-        docs.dedup();
-        docs
-    }
-
     /// Notes a file that was read.
     pub fn read_file(&mut self, path: &std::path::Path) {
         self.files.push(path.to_path_buf());
-    }
-
-    /// The files read.
-    pub fn files(&self) -> &[std::path::PathBuf] {
-        &self.files
     }
 
     /// Notes a chart found outside the scanned inputs (the Chart.yaml beside a values file).
@@ -172,19 +172,29 @@ impl Inventory {
         resolver
     }
 
-    /// Resolves the values entries into images, unresolved entries and diagnostics.
-    fn resolve_values(&mut self) -> Vec<Unresolved> {
+    /// Resolves the values entries into images, unresolved entries and diagnostics; the
+    /// entries that carry a shape (for the overlay) are returned with their resolution.
+    fn resolve_values(&mut self) -> (Vec<Unresolved>, Vec<(ValuesEntry, Resolution)>) {
         let resolver = self.resolver();
         let mut unresolved = Vec::new();
+        let mut shaped = Vec::new();
         let mut values = std::mem::take(&mut self.values);
-        values.sort_by(|a, b| source_order(&a.source).cmp(&source_order(&b.source)));
+        values.sort_by_cached_key(|entry| source_key(&entry.source));
         values.dedup();
         for entry in values {
+            let resolution = resolver.resolve(&entry);
+            if entry.shape.is_some() {
+                shaped.push((entry.clone(), resolution.clone()));
+            }
+            if !entry.counted {
+                continue;
+            }
             let source = &entry.source;
-            match resolver.resolve(&entry) {
+            match resolution {
                 Resolution::Image(reference, tag_from) => {
                     if resolver.has_manifests() && !resolver.in_manifests(&reference) {
                         self.diagnostics.push(Diagnostic::warning(
+                            Code::Unused,
                             &source.file,
                             source.line,
                             source.column,
@@ -196,10 +206,15 @@ impl Inventory {
                     }
                     let mut source = entry.source;
                     source.tag_from = tag_from;
-                    self.add(Finding { reference, source });
+                    self.add(Finding {
+                        reference,
+                        class: source.class,
+                        source: self.keep_sources.then_some(source),
+                    });
                 }
                 Resolution::Unresolved { repository, reason } => {
                     self.diagnostics.push(Diagnostic::warning(
+                        Code::Unresolved,
                         &source.file,
                         source.line,
                         source.column,
@@ -213,12 +228,13 @@ impl Inventory {
                         file: source.file.to_string(),
                         line: source.line,
                         column: source.column,
-                        path: source.path.clone(),
+                        path: source.path.to_string(),
                         reason,
                     });
                 }
                 Resolution::Invalid(err) => {
                     self.diagnostics.push(Diagnostic::warning(
+                        Code::NotAReference,
                         &source.file,
                         source.line,
                         source.column,
@@ -230,27 +246,30 @@ impl Inventory {
                 }
             }
         }
-        unresolved
+        (unresolved, shaped)
     }
 
     /// Resolves values entries, sorts sources and diagnostics and drops exact repeats (the
     /// same file given twice).
     pub fn finish(mut self) -> Finished {
-        let mut unresolved = self.resolve_values();
+        let (mut unresolved, entries) = self.resolve_values();
         unresolved.sort();
         unresolved.dedup();
         for image in self.images.values_mut() {
-            image
-                .sources
-                .sort_by(|a, b| source_order(a).cmp(&source_order(b)));
+            image.sources.sort_by_cached_key(source_key);
             image.sources.dedup();
         }
         self.diagnostics.sort();
         self.diagnostics.dedup();
+        let mut docs = std::mem::take(&mut self.values_docs);
+        docs.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
+        docs.dedup();
         Finished {
             images: self.images.into_values().collect(),
             unresolved,
             diagnostics: self.diagnostics,
+            values: ValuesRecord { docs, entries },
+            files: self.files,
         }
     }
 }
@@ -264,6 +283,20 @@ pub struct Finished {
     pub unresolved: Vec<Unresolved>,
     /// Diagnostics sorted by file, line and column.
     pub diagnostics: Vec<Diagnostic>,
+    /// The values documents and their entries, when the overlay asked.
+    pub values: ValuesRecord,
+    /// Files read (on disk), so that outputs never replace one.
+    pub files: Vec<PathBuf>,
+}
+
+/// What the scan recorded of values files for the overlay: each document as read, and each
+/// entry with how it resolved, entries in source order.
+#[derive(Debug, Clone, Default)]
+pub struct ValuesRecord {
+    /// Values documents, sorted by file and document.
+    pub docs: Vec<ValuesDoc>,
+    /// Entries that carry a shape, with their resolution.
+    pub entries: Vec<(ValuesEntry, Resolution)>,
 }
 
 impl Finished {

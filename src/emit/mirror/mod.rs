@@ -1,11 +1,5 @@
-//! `imgsift mirror`: the input a mirroring tool needs to copy every image into the private
-//! registry, by the one mapping rule of `registry.rs`.
-//!
-//! The plan comes first: every image found, its source and its target. It is refused as a
-//! whole when two sources would land on one target (`docker.io/acme/app:1` and
-//! `ghcr.io/acme/app:1` both become `HOST/acme/app:1` without `--keep-registry-path`), or when
-//! an image cannot be mapped, because a mirror job that silently overwrites or drops an image
-//! breaks the install it prepares. Images already in the private registry are left out.
+//! `imgsift mirror` output: the input a mirroring tool needs to copy every image of the plan
+//! (`registry/mapping.rs`) into the private registry.
 //!
 //! The formats are minijinja templates shipped in the binary (`templates/`); `--template FILE`
 //! renders a user's template over the same data. An image is pulled by digest when it has one
@@ -18,10 +12,8 @@ use std::collections::BTreeMap;
 use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
-use crate::inventory::Image;
-use crate::overlay::Mapping;
-use crate::reference::Reference;
-use crate::write::{OutputFile, Rendered};
+use super::files::{Emitted, OutputFile};
+use crate::registry::mapping::{Mapping, Pair};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,98 +78,6 @@ impl Tool {
     }
 }
 
-/// One image to copy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Pair {
-    /// The normalized source reference.
-    pub source: String,
-    /// Where it goes in the private registry (tag and digest kept).
-    pub target: String,
-    /// The source registry (`docker.io`).
-    pub registry: String,
-    /// The source repository path (`library/nginx`).
-    pub repository: String,
-    /// The tag, if any.
-    pub tag: Option<String>,
-    /// The digest, if any.
-    pub digest: Option<String>,
-    /// The target's registry host (with port).
-    pub target_registry: String,
-    /// The target's repository path (`mirror/library/nginx`).
-    pub target_repository: String,
-    /// What to pull: by digest when there is one, else by tag.
-    pub pull: String,
-    /// What to push: by tag when there is one, else by digest.
-    pub push: String,
-    /// `push` for tools that push only by tag (docker): a digest alone becomes the tag
-    /// `sha256-<hex>`.
-    pub push_tagged: String,
-}
-
-/// The images to copy, or why the copy is refused.
-pub fn plan(images: &[Image], mapping: &Mapping) -> Result<Vec<Pair>, Vec<String>> {
-    let mut pairs = Vec::new();
-    let mut problems = Vec::new();
-    for image in images {
-        let source = &image.reference;
-        if mapping.registry.holds(source) {
-            continue;
-        }
-        match mapping.registry.map(source, mapping.keep_registry_path) {
-            Ok(target) => pairs.push(pair(source, &target)),
-            Err(err) => problems.push(err.to_string()),
-        }
-    }
-    let mut by_target: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for pair in &pairs {
-        by_target
-            .entry(&pair.target)
-            .or_default()
-            .push(&pair.source);
-    }
-    for (target, sources) in by_target.iter().filter(|(_, s)| s.len() > 1) {
-        problems.push(format!(
-            "{} would all land on {target}; mirror them with --keep-registry-path, which keeps each source registry in the path",
-            sources.join(" and ")
-        ));
-    }
-    if problems.is_empty() {
-        Ok(pairs)
-    } else {
-        Err(problems)
-    }
-}
-
-fn pair(source: &Reference, target: &Reference) -> Pair {
-    let name = |r: &Reference| r.name();
-    let pull = match source.digest() {
-        Some(digest) => format!("{}@{digest}", name(source)),
-        None => source.to_string(),
-    };
-    let push = match (target.tag(), target.digest()) {
-        (Some(tag), _) => format!("{}:{tag}", name(target)),
-        (None, Some(digest)) => format!("{}@{digest}", name(target)),
-        (None, None) => target.to_string(),
-    };
-    let push_tagged = match (target.tag(), target.digest()) {
-        (None, Some(digest)) => format!("{}:{}", name(target), digest.replace(':', "-")),
-        _ => push.clone(),
-    };
-    Pair {
-        source: source.to_string(),
-        target: target.to_string(),
-        registry: source.domain().to_owned(),
-        repository: source.path().to_owned(),
-        tag: source.tag().map(str::to_owned),
-        digest: source.digest().map(str::to_owned),
-        target_registry: target.domain().to_owned(),
-        target_repository: target.path().to_owned(),
-        pull,
-        push,
-        push_tagged,
-    }
-}
-
 /// Single-quotes a word for POSIX sh.
 fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
@@ -224,7 +124,7 @@ fn data(pairs: &[Pair], mapping: &Mapping, tool: Option<Tool>) -> Value {
 
 /// Renders `pairs` in `format`: one file for every format but skopeo, which needs one
 /// document per destination and a script that runs them.
-pub fn write(format: Format, pairs: &[Pair], mapping: &Mapping) -> Result<Rendered, String> {
+pub fn write(format: Format, pairs: &[Pair], mapping: &Mapping) -> Result<Emitted, String> {
     let (name, template, tool) = match format {
         Format::Skopeo => return skopeo(pairs, mapping),
         Format::Script(tool) => (
@@ -251,7 +151,7 @@ pub fn write(format: Format, pairs: &[Pair], mapping: &Mapping) -> Result<Render
         Some(_) => OutputFile::script(name, text),
         None => OutputFile::new(name, text),
     };
-    Ok(Rendered::concatenated(vec![file]))
+    Ok(Emitted::concatenated(vec![file]))
 }
 
 /// Renders a user's template; the output file is named after it (without `.j2` / `.jinja`).
@@ -260,7 +160,7 @@ pub fn write_template(
     template: &str,
     pairs: &[Pair],
     mapping: &Mapping,
-) -> Result<Rendered, String> {
+) -> Result<Emitted, String> {
     let stem = name
         .strip_suffix(".j2")
         .or_else(|| name.strip_suffix(".jinja"))
@@ -272,7 +172,7 @@ pub fn write_template(
     } else {
         OutputFile::new(stem, text)
     };
-    Ok(Rendered::concatenated(vec![file]))
+    Ok(Emitted::concatenated(vec![file]))
 }
 
 /// One `skopeo sync` run: a destination and the images it copies there.
@@ -368,7 +268,7 @@ fn skopeo_arguments(group: &Group, file: &str, quote: bool) -> String {
 /// The skopeo output, every group rendered once: `skopeo-N.yaml` per destination (each
 /// headed by the command that runs it) and `skopeo-sync.sh` running them all; printed, the
 /// documents follow each other with `FILE` for the saved document in each command.
-fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Rendered, String> {
+fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Emitted, String> {
     let groups = groups(pairs, mapping);
     let template = include_str!("templates/skopeo.yaml.j2");
     let mut files = Vec::new();
@@ -407,13 +307,16 @@ fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Rendered, String> {
         ));
     }
     files.push(OutputFile::script("skopeo-sync.sh", script));
-    Ok(Rendered { files, printed })
+    Ok(Emitted { files, printed })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::Image;
+    use crate::reference::Reference;
     use crate::registry::Registry;
+    use crate::registry::mapping::plan;
 
     fn image(text: &str) -> Image {
         Image {
@@ -428,45 +331,6 @@ mod tests {
             registry: Registry::parse(registry).unwrap_or_else(|e| panic!("{e}")),
             keep_registry_path: keep,
         }
-    }
-
-    #[test]
-    fn collisions_are_refused_and_keep_registry_path_resolves_them() {
-        let images = [image("docker.io/acme/app:1"), image("ghcr.io/acme/app:1")];
-        let refused = plan(&images, &mapping("r.example.com", false));
-        assert!(
-            matches!(&refused, Err(p) if p.len() == 1 && p[0].contains("docker.io/acme/app:1 and ghcr.io/acme/app:1")),
-            "{refused:?}"
-        );
-        assert!(plan(&images, &mapping("r.example.com", true)).is_ok());
-    }
-
-    #[test]
-    fn images_already_in_the_registry_are_left_out() {
-        let images = [image("r.example.com/m/library/nginx:1"), image("nginx:1")];
-        let pairs = plan(&images, &mapping("r.example.com/m", false)).unwrap_or_default();
-        assert_eq!(pairs.len(), 1);
-        assert_eq!(pairs[0].target, "r.example.com/m/library/nginx:1");
-    }
-
-    #[test]
-    fn pinned_images_are_pulled_by_digest_and_pushed_by_tag() {
-        let digest = format!("sha256:{}", "a".repeat(64));
-        let pairs = plan(
-            &[
-                image(&format!("quay.io/a/b:1@{digest}")),
-                image(&format!("quay.io/a/c@{digest}")),
-            ],
-            &mapping("r.example.com", false),
-        )
-        .unwrap_or_default();
-        assert_eq!(pairs[0].pull, format!("quay.io/a/b@{digest}"));
-        assert_eq!(pairs[0].push, "r.example.com/a/b:1");
-        assert_eq!(pairs[1].push, format!("r.example.com/a/c@{digest}"));
-        assert_eq!(
-            pairs[1].push_tagged,
-            format!("r.example.com/a/c:sha256-{}", "a".repeat(64))
-        );
     }
 
     #[test]

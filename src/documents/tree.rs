@@ -9,44 +9,8 @@
 
 use std::sync::Arc;
 
-use crate::document::{Doc, NodeId, NodeOrigin, Scalar, ScalarKind, Value};
-
-/// Where a node's text is, and what made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct At {
-    /// The file, as displayed.
-    pub file: Arc<str>,
-    /// 1-based line.
-    pub line: u64,
-    /// 1-based column.
-    pub column: u64,
-    /// The transforms that changed it, in order.
-    pub transform: Option<Arc<str>>,
-}
-
-impl At {
-    /// A position in `file`.
-    pub fn new(file: &Arc<str>, line: u64, column: u64) -> At {
-        At {
-            file: Arc::clone(file),
-            line,
-            column,
-            transform: None,
-        }
-    }
-
-    /// The same position, changed by `transform` too.
-    pub fn through(&self, transform: &str) -> At {
-        let transform = match &self.transform {
-            Some(earlier) => format!("{earlier}; then {transform}"),
-            None => transform.to_owned(),
-        };
-        At {
-            transform: Some(Arc::from(transform)),
-            ..self.clone()
-        }
-    }
-}
+use super::At;
+use super::yaml::{Doc, NodeId, NodeOrigin, Scalar, ScalarKind, Value};
 
 /// What a node holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +73,7 @@ impl Tree {
                 file: Arc::clone(&origin.file),
                 line,
                 column,
-                transform: origin.transform.clone(),
+                steps: origin.steps.clone(),
             },
             None => At::new(file, line, column),
         };
@@ -164,7 +128,7 @@ impl Tree {
     ) -> NodeId {
         let origin = NodeOrigin {
             file: Arc::clone(&self.at.file),
-            transform: self.at.transform.clone(),
+            steps: self.at.steps.clone(),
         };
         let index = match origins.iter().position(|o| *o == origin) {
             Some(index) => index,
@@ -347,12 +311,12 @@ impl Tree {
         }
     }
 
-    /// Marks this node and everything under it as changed by `transform`.
-    pub fn mark(&mut self, transform: &str) {
-        self.at = self.at.through(transform);
+    /// Marks this node and everything under it as changed by `step`.
+    pub fn mark(&mut self, step: &str) {
+        self.at = self.at.through(step);
         match &mut self.node {
-            Node::Seq(items) => items.iter_mut().for_each(|i| i.mark(transform)),
-            Node::Map(entries) => entries.iter_mut().for_each(|(_, v)| v.mark(transform)),
+            Node::Seq(items) => items.iter_mut().for_each(|i| i.mark(step)),
+            Node::Map(entries) => entries.iter_mut().for_each(|(_, v)| v.mark(step)),
             Node::Scalar { .. } => {}
         }
     }
@@ -361,7 +325,7 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Limits, load};
+    use crate::documents::yaml::{Limits, load};
 
     #[test]
     fn a_tree_keeps_positions_and_reads_back_as_a_document() {
@@ -393,7 +357,7 @@ mod tests {
         assert_eq!(doc.origin(y).map(|o| &*o.file), Some("f.yaml"));
         let new = doc.get_path(root, &["a", "new"]).unwrap_or(0);
         assert_eq!(
-            doc.origin(new).and_then(|o| o.transform.as_deref()),
+            doc.origin(new).and_then(|o| o.steps.joined()).as_deref(),
             Some("a test")
         );
     }

@@ -1,11 +1,11 @@
-//! Writing output files: atomically, and never over an input.
+//! Delivering output: printed, or written as files atomically and never over an input.
 //!
 //! A file is written to a temporary file in its own folder and renamed into place, so a reader
 //! (or a crash) never sees half of it. Before anything is written, every target is checked
 //! against the files imgsift read: a command that would replace one of its own inputs is
 //! refused as a whole, so a mistyped `--out-dir .` cannot clobber a values file.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -43,33 +43,33 @@ impl OutputFile {
 /// What a command produces: the files written with `--out-dir`, and the text printed
 /// without it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
+pub struct Emitted {
     /// The files, for `--out-dir`.
     pub files: Vec<OutputFile>,
     /// Standard output when there is no `--out-dir`.
     pub printed: String,
 }
 
-impl Rendered {
+impl Emitted {
     /// Files printed one after the other.
-    pub fn concatenated(files: Vec<OutputFile>) -> Rendered {
+    pub fn concatenated(files: Vec<OutputFile>) -> Emitted {
         let printed = files.iter().map(|f| f.text.as_str()).collect();
-        Rendered { files, printed }
+        Emitted { files, printed }
     }
 
     /// Files printed as YAML documents, `---` between them.
-    pub fn as_documents(files: Vec<OutputFile>) -> Rendered {
+    pub fn as_documents(files: Vec<OutputFile>) -> Emitted {
         let printed = files
             .iter()
             .map(|f| f.text.as_str())
             .collect::<Vec<_>>()
             .join("---\n");
-        Rendered { files, printed }
+        Emitted { files, printed }
     }
 
     /// Files printed each under a `# ==> NAME <==` line when there are several, as `head`
     /// prints files, so that they can be told apart.
-    pub fn with_headers(files: Vec<OutputFile>) -> Rendered {
+    pub fn with_headers(files: Vec<OutputFile>) -> Emitted {
         let mut printed = String::new();
         for (i, file) in files.iter().enumerate() {
             if files.len() > 1 {
@@ -80,8 +80,44 @@ impl Rendered {
             }
             printed.push_str(&file.text);
         }
-        Rendered { files, printed }
+        Emitted { files, printed }
     }
+}
+
+/// Writes the files of `emitted` under `out_dir` (each at [`under`] its name), or prints
+/// `emitted.printed` to `out` when there is no `out_dir`. Files are refused as a whole when
+/// one would replace an input. `Ok(false)` when something was refused or failed (said on
+/// `err`).
+pub fn deliver(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    out_dir: Option<&Path>,
+    inputs: &[PathBuf],
+    emitted: &Emitted,
+) -> io::Result<bool> {
+    let Some(dir) = out_dir else {
+        out.write_all(emitted.printed.as_bytes())?;
+        out.flush()?;
+        return Ok(true);
+    };
+    let paths: Vec<PathBuf> = emitted.files.iter().map(|f| under(dir, &f.name)).collect();
+    if let Err(error) = refuse_inputs(&paths, inputs) {
+        writeln!(err, "imgsift: {error:#}")?;
+        return Ok(false);
+    }
+    for (path, file) in paths.iter().zip(&emitted.files) {
+        let written = if file.executable {
+            atomically_executable(path, file.text.as_bytes())
+        } else {
+            atomically(path, file.text.as_bytes())
+        };
+        if let Err(error) = written {
+            writeln!(err, "imgsift: {error:#}")?;
+            return Ok(false);
+        }
+        writeln!(err, "imgsift: wrote {}", path.display())?;
+    }
+    Ok(true)
 }
 
 /// `DIR/<display path>`, with `..`, `.`, a leading `/` and archive separators (`!/`) removed,

@@ -8,7 +8,7 @@
 //! The splitter reads in blocks and hands out [`Batch`]es: one buffer holding several complete
 //! documents and their ranges. Only the incomplete tail of a block is copied forward; memory
 //! holds a batch plus the largest document, never the whole stream. A document larger than
-//! [`Limits::max_document_bytes`](crate::document::Limits) is skipped as it streams past and
+//! [`Limits::max_document_bytes`](super::Limits) is skipped as it streams past and
 //! reported, so a 100 MB line costs no more than a block of memory.
 
 use std::io::{self, Read};
@@ -19,23 +19,27 @@ const BLOCK: usize = 1 << 20;
 /// The UTF-8 byte order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A document whose bytes are `buf[start..end]` of its batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocPiece {
+    /// Offset of the document's first byte in the batch buffer.
+    pub start: usize,
+    /// Offset one past its last byte.
+    pub end: usize,
+    /// Absolute 1-based line of its first byte.
+    pub first_line: u64,
+    /// 1-based position among the stream's documents that have content.
+    pub index: u32,
+    /// Some line of the document starts with a UTF-8 byte order mark (files joined
+    /// with `cat` keep theirs); the parser refuses one inside a document.
+    pub bom: bool,
+}
+
 /// One document found in a stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
-    /// A document whose bytes are `buf[start..end]` of the batch.
-    Doc {
-        /// Offset of the document's first byte in the batch buffer.
-        start: usize,
-        /// Offset one past its last byte.
-        end: usize,
-        /// Absolute 1-based line of its first byte.
-        first_line: u64,
-        /// 1-based position among the stream's documents that have content.
-        index: u32,
-        /// Some line of the document starts with a UTF-8 byte order mark (files joined
-        /// with `cat` keep theirs); the parser refuses one inside a document.
-        bom: bool,
-    },
+    /// A document to read.
+    Doc(DocPiece),
     /// A document that was larger than the limit and was skipped.
     TooLarge {
         /// Absolute 1-based line where it starts.
@@ -56,8 +60,8 @@ pub struct Batch {
 
 impl Batch {
     /// The bytes of a document piece.
-    pub fn bytes(&self, start: usize, end: usize) -> &[u8] {
-        self.buf.get(start..end).unwrap_or(&[])
+    pub fn bytes(&self, piece: &DocPiece) -> &[u8] {
+        self.buf.get(piece.start..piece.end).unwrap_or(&[])
     }
 }
 
@@ -386,13 +390,13 @@ impl<R: Read> Splitter<R> {
             self.skipping = false;
         } else if self.has_content {
             self.count += 1;
-            self.pieces.push(Piece::Doc {
+            self.pieces.push(Piece::Doc(DocPiece {
                 start: self.doc_start,
                 end,
                 first_line: self.doc_line,
                 index: self.count,
                 bom: self.has_bom,
-            });
+            }));
         }
         self.has_content = false;
         self.has_bom = false;
@@ -415,20 +419,14 @@ mod tests {
                 Err(err) => panic!("{err}"),
             };
             for piece in &batch.pieces {
-                match *piece {
-                    Piece::Doc {
-                        start,
-                        end,
-                        first_line,
-                        index,
-                        ..
-                    } => out.push((
-                        first_line,
-                        index,
-                        String::from_utf8_lossy(batch.bytes(start, end)).into_owned(),
+                match piece {
+                    Piece::Doc(doc) => out.push((
+                        doc.first_line,
+                        doc.index,
+                        String::from_utf8_lossy(batch.bytes(doc)).into_owned(),
                     )),
                     Piece::TooLarge { first_line, index } => {
-                        out.push((first_line, index, "<too large>".to_owned()))
+                        out.push((*first_line, *index, "<too large>".to_owned()))
                     }
                 }
             }
@@ -513,7 +511,7 @@ mod tests {
         let flags: Vec<bool> = batch
             .pieces
             .iter()
-            .map(|p| matches!(p, Piece::Doc { bom: true, .. }))
+            .map(|p| matches!(p, Piece::Doc(DocPiece { bom: true, .. })))
             .collect();
         assert_eq!(flags, [false, true, true]);
     }

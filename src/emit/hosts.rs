@@ -1,5 +1,5 @@
-//! `imgsift hosts`: tell the nodes' container runtime to pull every source registry found
-//! from the mirror.
+//! `imgsift hosts` output: the configuration that tells the nodes' container runtime to pull
+//! every source registry found from the mirror.
 //!
 //! containerd reads `hosts.d/<registry>/hosts.toml` (its `config_path`): `server` is the
 //! upstream, and a `[host."URL"]` table is tried first. containerd appends `/v2/<repository>`
@@ -9,11 +9,17 @@
 //! RKE2 read one `registries.yaml`: `mirrors.<registry>.endpoint`, with a `rewrite` of the
 //! repository when the mirror serves it under a path, and `configs.<mirror host>.tls`.
 
-use std::collections::BTreeSet;
-
-use crate::inventory::Image;
+use super::files::OutputFile;
 use crate::registry::Registry;
-use crate::write::OutputFile;
+
+/// What `hosts` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// containerd `hosts.d/<registry>/hosts.toml`.
+    Containerd,
+    /// One K3s / RKE2 `registries.yaml`.
+    K3s,
+}
 
 /// The mirror the nodes pull from: `scheme://HOST[:PORT][/PREFIX]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +57,11 @@ impl Mirror {
         Ok(Mirror { scheme, registry })
     }
 
+    /// `HOST[:PORT][/PREFIX]`.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// `scheme://host`.
     fn origin(&self) -> String {
         format!("{}://{}", self.scheme, self.registry.host())
@@ -83,31 +94,6 @@ impl HostsOptions {
         }
         parts.join("/")
     }
-}
-
-/// Every source registry of `images`, but the mirror itself, sorted.
-pub fn registries(images: &[Image], options: &HostsOptions) -> Vec<String> {
-    images
-        .iter()
-        .map(|image| image.reference.domain().to_owned())
-        .filter(|domain| !domain.is_empty() && domain != options.mirror.registry.host())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
-}
-
-/// Why `registries` cannot be nested under the mirror with `--keep-registry-path` (a port
-/// or an IPv6 address is not a path component), by the rule `mirror` and `overlay` use: the
-/// node configuration must not send pulls to names no image can be mirrored to.
-pub fn nesting_problems(registries: &[String], options: &HostsOptions) -> Vec<String> {
-    if !options.keep_registry_path {
-        return Vec::new();
-    }
-    registries
-        .iter()
-        .filter_map(|registry| options.mirror.registry.registry_for(registry, true).err())
-        .map(|err| err.to_string())
-        .collect()
 }
 
 /// A TOML basic string.

@@ -8,7 +8,14 @@
 //! the chart will pick a tag imgsift cannot see. Each violation is one line
 //! `file:line: ref: reason`, in file and line order.
 
+use std::collections::BTreeSet;
+use std::io;
+
+use super::{Io, Outcome, plural, scan_inputs};
+use crate::config::CheckConfig;
+use crate::emit::check::{Violation, write_violations};
 use crate::inventory::Finished;
+use crate::pipeline::Progress;
 use crate::reference::Reference;
 use crate::registry::Registry;
 
@@ -23,27 +30,34 @@ pub struct CheckOptions {
     pub require_digest: bool,
 }
 
-/// One violation.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Violation {
-    /// Where the image is written.
-    pub file: String,
-    /// 1-based line.
-    pub line: u64,
-    /// The normalized reference (the repository for an unresolved values entry).
-    pub reference: String,
-    /// Why it fails.
-    pub reason: String,
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.reference, self.reason
-        )
-    }
+pub(super) fn run(
+    config: &CheckConfig,
+    io: &mut Io<'_>,
+    progress: &dyn Progress,
+) -> io::Result<Outcome> {
+    let finished = scan_inputs(&config.inputs, &config.options, progress);
+    let violations = check(&finished, &config.check);
+    write_violations(io.out, &violations)?;
+    // Values entries without a tag are images too, just not nameable ones.
+    let images = finished.images.len() + finished.unresolved.len();
+    let outcome = if violations.is_empty() {
+        io.note(&format!(
+            "{} checked, every one pulled from {}",
+            plural(images, "image", "images"),
+            config.check.registry.base()
+        ))?;
+        Outcome::Success
+    } else {
+        let failing: BTreeSet<&str> = violations.iter().map(|v| v.reference.as_str()).collect();
+        io.note(&format!(
+            "{} in {} of {}",
+            plural(violations.len(), "violation", "violations"),
+            failing.len(),
+            plural(images, "image", "images"),
+        ))?;
+        Outcome::NotSatisfied
+    };
+    io.report(&finished.diagnostics, outcome)
 }
 
 /// Whether the text as written names no tag and no digest.

@@ -10,6 +10,8 @@ use std::io::Read;
 
 use flate2::read::GzDecoder;
 
+use super::chart;
+
 /// Bounds on one archive.
 const MAX_ARCHIVE_BYTES: u64 = 1 << 30;
 const MAX_ENTRIES: usize = 100_000;
@@ -26,21 +28,6 @@ pub struct Member {
 
 /// What went wrong with an archive, as a sentence.
 pub type Problem = String;
-
-fn wanted(path: &str) -> bool {
-    let in_templates = path.split('/').any(|c| c == "templates");
-    let name = path.rsplit('/').next().unwrap_or(path);
-    !in_templates && matches!(name, "Chart.yaml" | "values.yaml")
-}
-
-fn nested_archive(path: &str) -> bool {
-    let mut parts = path.rsplit('/');
-    let name = parts.next().unwrap_or(path);
-    let parent = parts.next();
-    parent == Some("charts")
-        && !path.split('/').any(|c| c == "templates")
-        && (name.ends_with(".tgz") || name.ends_with(".tar.gz"))
-}
 
 /// Reads the members imgsift cares about from the gzip-compressed tar `reader`, calling
 /// `visit` for each, in archive order. Problems are returned as sentences with the name of the
@@ -101,8 +88,8 @@ fn read_archive(
             Ok(path) => path.to_string_lossy().trim_start_matches("./").to_owned(),
             Err(_) => continue,
         };
-        let is_member = wanted(&path);
-        let is_nested = nested_archive(&path);
+        let is_member = chart::is_document_member(&path);
+        let is_nested = chart::is_subchart_member(&path);
         if !is_member && !is_nested {
             continue;
         }
@@ -146,21 +133,5 @@ fn read_archive(
                 bytes,
             });
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chart_files_are_wanted_and_templates_are_not() {
-        assert!(wanted("redis/Chart.yaml"));
-        assert!(wanted("redis/values.yaml"));
-        assert!(wanted("redis/charts/common/Chart.yaml"));
-        assert!(!wanted("redis/templates/values.yaml"));
-        assert!(!wanted("redis/README.md"));
-        assert!(nested_archive("redis/charts/common-2.0.0.tgz"));
-        assert!(!nested_archive("redis/files/thing.tgz"));
     }
 }

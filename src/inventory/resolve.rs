@@ -12,19 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+pub use crate::extract::TagFrom;
 use crate::extract::ValuesEntry;
 use crate::reference::{RefError, Reference};
-
-/// Where the tag of a values image came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum TagFrom {
-    /// The manifests scanned in the same run use exactly one tag for the repository.
-    #[serde(rename = "manifests")]
-    Manifests,
-    /// The chart's `appVersion`.
-    #[serde(rename = "appVersion")]
-    AppVersion,
-}
 
 /// A values entry whose tag stays unknown.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -160,7 +150,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::extract::{Class, Source};
+    use crate::extract::{Class, KeyPathBuf, Seg, Source};
 
     fn entry(file: &str, raw: &str, untagged: bool) -> ValuesEntry {
         ValuesEntry {
@@ -170,14 +160,16 @@ mod tests {
                 column: 1,
                 document: 1,
                 object: None,
-                path: "image".to_owned(),
+                path: KeyPathBuf(vec![Seg::key("image")]),
                 class: Class::Values,
                 raw: raw.to_owned(),
                 tag_from: None,
-                transform: None,
+                steps: Default::default(),
             },
             untagged,
             default_tag_suffix: None,
+            counted: true,
+            shape: None,
         }
     }
 

@@ -13,12 +13,14 @@
 //!
 //! YAML 1.1 merge keys (`<<: *base`), which Kubernetes' and Helm's parsers honour, are applied
 //! by [`Doc::get`] and [`Doc::entries`]. Splitting a stream into documents is `split.rs`'s job;
-//! deciding what a document means is `kube.rs`'s.
+//! deciding what a document means is the extractors'.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use crate::diag::Code;
 
 /// Index of a node in a [`Doc`]'s arena.
 pub type NodeId = u32;
@@ -109,7 +111,7 @@ pub struct NodeOrigin {
     /// The file the node's text is in.
     pub file: std::sync::Arc<str>,
     /// What changed it, when something did (`images` of a kustomization, a patch).
-    pub transform: Option<std::sync::Arc<str>>,
+    pub steps: super::Steps,
 }
 
 /// One YAML document as a position-carrying tree.
@@ -127,6 +129,8 @@ pub struct Doc<'a> {
 /// Why a document could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
+    /// Which bound or rule the document broke.
+    pub code: Code,
     /// 1-based absolute line.
     pub line: u64,
     /// 1-based column.
@@ -394,6 +398,7 @@ pub fn load<'a>(
             Err(err) => {
                 let mark = err.marker();
                 return Err(LoadError {
+                    code: Code::InvalidYaml,
                     line: first_line + mark.line().saturating_sub(1) as u64,
                     column: mark.col() as u64 + 1,
                     message: format!("invalid YAML: {}", err.info()),
@@ -448,8 +453,9 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
     }
 
-    fn error(&self, span: &Span, message: String) -> LoadError {
+    fn error(&self, code: Code, span: &Span, message: String) -> LoadError {
         LoadError {
+            code,
             line: self.base_line + span.start.line().saturating_sub(1) as u64,
             column: span.start.col() as u64 + 1,
             message,
@@ -465,6 +471,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     ) -> Result<NodeId, LoadError> {
         if self.nodes.len() >= self.limits.max_nodes {
             return Err(self.error(
+                Code::TooManyNodes,
                 span,
                 format!("document has more than {} nodes", self.limits.max_nodes),
             ));
@@ -523,6 +530,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             Event::Alias(anchor) => {
                 let Some(&target) = self.anchors.get(&anchor) else {
                     return Err(self.error(
+                        Code::RecursiveAlias,
                         &span,
                         "alias refers to an anchor that is not complete here (a recursive alias)"
                             .to_owned(),
@@ -563,6 +571,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     fn check_depth(&self, span: &Span) -> Result<(), LoadError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(self.error(
+                Code::TooDeep,
                 span,
                 format!(
                     "document nests deeper than {} levels",
@@ -617,6 +626,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             *h = (*h).max(height.saturating_add(1));
             if *h as usize > self.limits.max_depth {
                 return Err(self.error(
+                    Code::TooDeep,
                     span,
                     format!(
                         "aliases nest this document deeper than {} levels",
@@ -629,6 +639,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             *w = w.saturating_add(weight);
             if *w > self.limits.max_expanded_nodes {
                 return Err(self.error(
+                    Code::AliasExpansion,
                     span,
                     format!(
                         "aliases expand this document to more than {} nodes",

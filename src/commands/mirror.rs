@@ -1,0 +1,47 @@
+//! `imgsift mirror`: what a mirroring tool needs to copy every image into the private
+//! registry.
+
+use std::io;
+
+use super::{Io, Outcome, plural, scan_inputs};
+use crate::config::{MirrorConfig, MirrorOutput};
+use crate::emit::mirror;
+use crate::pipeline::Progress;
+use crate::registry::mapping;
+
+pub(super) fn run(
+    config: &MirrorConfig,
+    io: &mut Io<'_>,
+    progress: &dyn Progress,
+) -> io::Result<Outcome> {
+    let finished = scan_inputs(&config.inputs, &config.options, progress);
+    let pairs = match mapping::plan(&finished.images, &config.mapping) {
+        Ok(pairs) => pairs,
+        Err(problems) => return io.refuse(&problems, &finished.diagnostics),
+    };
+    // A values entry without a tag has no reference to copy; each has its own warning, and
+    // this line says that the output is short of them.
+    let unresolved = finished.unresolved.len();
+    if unresolved > 0 {
+        io.note(&format!(
+            "{} without a tag left out; scan them with the render that gives their tags",
+            plural(unresolved, "values entry", "values entries")
+        ))?;
+    }
+    let emitted = match &config.output {
+        MirrorOutput::Format(format) => mirror::write(*format, &pairs, &config.mapping),
+        MirrorOutput::Template(name, text) => {
+            mirror::write_template(name, text, &pairs, &config.mapping)
+        }
+    };
+    let emitted = match emitted {
+        Ok(emitted) => emitted,
+        Err(problem) => return io.refuse(&[problem], &finished.diagnostics),
+    };
+    io.deliver(
+        config.out_dir.as_deref(),
+        &finished.files,
+        &emitted,
+        &finished.diagnostics,
+    )
+}

@@ -1,0 +1,112 @@
+//! Documents: byte streams cut into YAML documents, and the trees that hold them.
+//!
+//! - `split.rs` cuts a stream into document pieces without parsing it;
+//! - `read.rs` turns a piece into text (UTF-8, byte order marks) and parsed documents, with
+//!   the diagnostics every reader of documents gives in the same words;
+//! - `yaml.rs` is the parsed form: a bounded arena of nodes with positions ([`Doc`]);
+//! - `tree.rs` is the owned form that renderers build and change, every node keeping where
+//!   its text came from ([`Tree`]).
+//!
+//! Deciding what a document means is the extractors' job; where a document comes from, the
+//! inputs' and renderers'.
+
+pub mod read;
+pub mod split;
+pub mod tree;
+pub mod yaml;
+
+use std::sync::Arc;
+
+pub use tree::{Node, Tree};
+pub use yaml::{Doc, Limits, NodeId, NodeOrigin, Scalar, ScalarKind, Value};
+
+/// The transforms that changed a piece of text, in the order they ran (a kustomize `images`
+/// entry, then a patch). Cheap to clone: built documents share one list per origin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Steps(Option<Arc<[Arc<str>]>>);
+
+impl Steps {
+    /// These steps, then `step`.
+    pub fn then(&self, step: &str) -> Steps {
+        let mut steps: Vec<Arc<str>> = self.iter().map(Arc::from).collect();
+        steps.push(Arc::from(step));
+        Steps(Some(steps.into()))
+    }
+
+    /// Whether nothing changed the text.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Each step, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().flat_map(|steps| steps.iter().map(|s| &**s))
+    }
+
+    /// The steps as one sentence (`a; then b`), as the JSON output gives them.
+    pub fn joined(&self) -> Option<String> {
+        self.0.as_ref().map(|steps| {
+            steps
+                .iter()
+                .map(|s| &**s)
+                .collect::<Vec<&str>>()
+                .join("; then ")
+        })
+    }
+}
+
+/// Where a piece of text is: its file (as displayed), 1-based line and column, and the
+/// transforms that made it. Every position imgsift reports is one of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    /// The file, as displayed (`-` for standard input, `x.tgz!/chart/values.yaml` inside an
+    /// archive).
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column, in characters.
+    pub column: u64,
+    /// The transforms that changed it.
+    pub steps: Steps,
+}
+
+impl At {
+    /// A position in `file`.
+    pub fn new(file: &Arc<str>, line: u64, column: u64) -> At {
+        At {
+            file: Arc::clone(file),
+            line,
+            column,
+            steps: Steps::default(),
+        }
+    }
+
+    /// The same position, changed by `step` too.
+    pub fn through(&self, step: &str) -> At {
+        At {
+            steps: self.steps.then(step),
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_keep_their_order_and_join_as_one_sentence() {
+        let steps = Steps::default();
+        assert!(steps.is_empty());
+        assert_eq!(steps.joined(), None);
+        let steps = steps.then("images").then("a patch; with a semicolon");
+        assert_eq!(
+            steps.iter().collect::<Vec<_>>(),
+            ["images", "a patch; with a semicolon"]
+        );
+        assert_eq!(
+            steps.joined().as_deref(),
+            Some("images; then a patch; with a semicolon")
+        );
+    }
+}

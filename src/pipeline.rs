@@ -1,0 +1,424 @@
+//! The pipeline: inputs -> documents -> renderers -> extractors -> inventory.
+//!
+//! Each input is resolved to streams (`inputs/`). A folder that a renderer claims (a
+//! kustomization root) is rendered and its documents extracted; the files a render consumed
+//! are not scanned again on their own. Every other stream is cut into documents
+//! (`documents/`) in batches; the documents of a batch are parsed and extracted in parallel
+//! (rayon keeps their results in order), so one large stream uses every core. A directory's
+//! files are scanned in parallel too, each into an inventory of its own, merged afterwards.
+//! Memory is a batch plus the largest document, plus what the inventory keeps. Every problem
+//! is a diagnostic tied to a file and position; nothing stops the scan of the other documents
+//! and files.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic};
+use crate::documents::read::{self, Verb};
+use crate::documents::split::{Batch, Piece, Splitter};
+use crate::extract::{self, ChartInfo, ExtractOptions, Output};
+use crate::inputs::chart::{self, ChartMeta};
+use crate::inputs::{self, Input, Resolved, Role, SourceFile, archive};
+use crate::inventory::Inventory;
+use crate::render::{self, Renderer};
+
+/// Bytes of documents handed to the thread pool at a time.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// Reports progress of long walks; the binary draws it, the library only counts.
+pub trait Progress: Sync {
+    /// `total` files are about to be scanned.
+    fn start(&self, total: u64);
+    /// One more file is done.
+    fn advance(&self);
+    /// The walk is over.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: u64) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// Scans every input into an inventory (values entries not resolved yet: that needs the
+/// whole run).
+pub fn scan(inputs: &[Input], options: &ExtractOptions, progress: &dyn Progress) -> Inventory {
+    let mut inventory = Inventory::new(options.keep_sources);
+    for input in inputs {
+        let mut diagnostics = Vec::new();
+        let resolved = inputs::resolve(input, &mut diagnostics);
+        for diagnostic in diagnostics {
+            inventory.diagnose(diagnostic);
+        }
+        match resolved {
+            None => {}
+            Some(Resolved::Single(file)) => match root_of(&file) {
+                Some((dir, renderer)) => {
+                    let rendered = renderer.render(&dir, &options.limits);
+                    extract_rendered(rendered, options, &mut inventory);
+                }
+                None => scan_file(&file, options, &mut inventory),
+            },
+            Some(Resolved::Directory(files)) => {
+                scan_directory(files, options, progress, &mut inventory);
+            }
+        }
+    }
+    for dir in inventory.values_dirs_without_chart() {
+        if let Some(chart) = chart_beside(&dir, options) {
+            inventory.add_chart(chart);
+        }
+    }
+    inventory
+}
+
+/// The root to render when a file named on its own is a renderer's root file (a
+/// kustomization file): its folder.
+fn root_of(file: &SourceFile) -> Option<(PathBuf, &'static dyn Renderer)> {
+    let path = file.path.as_ref()?;
+    let renderer = render::claiming(path)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Some((dir, renderer))
+}
+
+/// A root found in a walk, rendered.
+struct Built {
+    /// The canonical path of the file that made the folder a root.
+    root_file: PathBuf,
+    rendered: render::Rendered,
+}
+
+/// Scans the files of a walked directory. Its roots are rendered first; a root that another
+/// root pulls in is not reported on its own (its documents are in the includer's output,
+/// transformed), and no file a render read is scanned again alone.
+fn scan_directory(
+    files: Vec<SourceFile>,
+    options: &ExtractOptions,
+    progress: &dyn Progress,
+    inventory: &mut Inventory,
+) {
+    // A folder with two root files is one root (kustomize refuses it; the first name in
+    // kustomize's order is built).
+    let roots: Vec<(PathBuf, usize)> = files
+        .iter()
+        .filter_map(root_of)
+        .map(|(dir, renderer)| (dir, renderer_index(renderer)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    progress.start((files.len() + roots.len()) as u64);
+    let builds: Vec<Built> = roots
+        .par_iter()
+        .filter_map(|(dir, index)| {
+            let renderer = render::RENDERERS.get(*index)?;
+            let rendered = renderer.render(dir, &options.limits);
+            progress.advance();
+            let root_file = renderer
+                .root_file(dir)
+                .and_then(|f| std::fs::canonicalize(f).ok())
+                .unwrap_or_default();
+            Some(Built {
+                root_file,
+                rendered,
+            })
+        })
+        .collect();
+    // Root A is left out when another root B read A's root file and A did not read B's (two
+    // roots that include each other are a cycle, reported by both renders).
+    let consumed_by = |file: &PathBuf, other: &Built| other.rendered.consumed.contains(file);
+    let kept: Vec<bool> = builds
+        .iter()
+        .enumerate()
+        .map(|(i, built)| {
+            !builds.iter().enumerate().any(|(j, other)| {
+                i != j
+                    && consumed_by(&built.root_file, other)
+                    && !consumed_by(&other.root_file, built)
+            })
+        })
+        .collect();
+    let consumed: BTreeSet<&PathBuf> = builds.iter().flat_map(|b| &b.rendered.consumed).collect();
+    let remaining: Vec<SourceFile> = if consumed.is_empty() {
+        files
+    } else {
+        files
+            .into_iter()
+            .filter(|file| {
+                let read = file
+                    .path
+                    .as_ref()
+                    .and_then(|p| std::fs::canonicalize(p).ok())
+                    .is_some_and(|p| consumed.contains(&p));
+                if read {
+                    progress.advance();
+                }
+                !read
+            })
+            .collect()
+    };
+    let parts: Vec<Inventory> = remaining
+        .par_iter()
+        .map(|file| {
+            let mut part = Inventory::new(options.keep_sources);
+            scan_file(file, options, &mut part);
+            progress.advance();
+            part
+        })
+        .collect();
+    progress.finish();
+    for (built, keep) in builds.into_iter().zip(kept) {
+        if keep {
+            extract_rendered(built.rendered, options, inventory);
+        }
+    }
+    for part in parts {
+        inventory.merge(part);
+    }
+}
+
+fn renderer_index(renderer: &'static dyn Renderer) -> usize {
+    render::RENDERERS
+        .iter()
+        .position(|r| std::ptr::addr_eq(*r, renderer))
+        .unwrap_or(0)
+}
+
+/// Extracts the images of a render's documents.
+fn extract_rendered(
+    rendered: render::Rendered,
+    options: &ExtractOptions,
+    inventory: &mut Inventory,
+) {
+    for path in &rendered.consumed {
+        inventory.read_file(path);
+    }
+    for diagnostic in rendered.diagnostics {
+        inventory.diagnose(diagnostic);
+    }
+    let results: Vec<Output> = rendered
+        .documents
+        .par_iter()
+        .map(|document| {
+            let doc = document.tree.into_doc();
+            let mut out = Output::default();
+            extract::extract_document(
+                &doc,
+                &document.file,
+                document.index,
+                *options,
+                Role::Manifest,
+                &mut out,
+            );
+            out
+        })
+        .collect();
+    absorb(results, inventory);
+}
+
+/// The chart metadata in folder `dir` on disk, when a values file was scanned without it: its
+/// `appVersion` gives the values their default tags.
+fn chart_beside(dir: &str, options: &ExtractOptions) -> Option<ChartInfo> {
+    if dir.contains("!/") || dir == "-" {
+        return None;
+    }
+    let folder = Path::new(if dir.is_empty() { "." } else { dir });
+    let meta = ChartMeta::read_dir(folder, &options.limits)?;
+    Some(ChartInfo {
+        dir: dir.to_owned(),
+        app_version: meta.app_version,
+    })
+}
+
+fn scan_file(file: &SourceFile, options: &ExtractOptions, inventory: &mut Inventory) {
+    if let Some(path) = &file.path {
+        inventory.read_file(path);
+    }
+    // A renderer's root file that no render consumed is still not a values file.
+    let role = match &file.path {
+        Some(path) if render::claiming(path).is_some() => Role::Manifest,
+        _ => file.role,
+    };
+    match file.open() {
+        Ok(reader) if file.archive => scan_archive(reader, &file.display, options, inventory),
+        Ok(reader) => scan_stream(reader, &file.display, role, options, inventory),
+        Err(err) => inventory.diagnose(Diagnostic::error(
+            Code::Unreadable,
+            &file.display,
+            1,
+            1,
+            format!("cannot read this file: {}", inputs::describe_io_error(&err)),
+        )),
+    }
+}
+
+/// Scans the chart files inside a packaged chart.
+fn scan_archive(
+    reader: impl Read,
+    file: &Arc<str>,
+    options: &ExtractOptions,
+    inventory: &mut Inventory,
+) {
+    let problems = archive::members(
+        reader,
+        file,
+        options.limits.max_document_bytes,
+        &mut |member| {
+            let display: Arc<str> = Arc::from(member.display.as_str());
+            // Chart.yaml is recognised by content; values.yaml is values whatever it holds.
+            let role = if chart::is_values_member(&member.display) {
+                Role::Values
+            } else {
+                Role::Auto
+            };
+            scan_stream(member.bytes.as_slice(), &display, role, options, inventory);
+        },
+    );
+    for (at, problem) in problems {
+        inventory.diagnose(Diagnostic::error(Code::Archive, &at, 1, 1, problem));
+    }
+}
+
+/// Scans one stream of YAML documents.
+pub fn scan_stream(
+    reader: impl Read + Send,
+    file: &Arc<str>,
+    role: Role,
+    options: &ExtractOptions,
+    inventory: &mut Inventory,
+) {
+    let mut splitter = Splitter::new(reader, options.limits.max_document_bytes);
+    let first = splitter.next_batch(BATCH_BYTES);
+    let Some(results) = parse_batch(first, file, role, options, inventory) else {
+        return;
+    };
+    if splitter.finished() {
+        absorb(results, inventory);
+        return;
+    }
+    // A long stream: cutting the next batch overlaps with parsing this one, on a thread of its
+    // own, and the results of one batch are merged while the next is parsed. Two batches in
+    // flight bound the memory.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            loop {
+                let batch = splitter.next_batch(BATCH_BYTES);
+                let last = !matches!(batch, Ok(Some(_)));
+                if sender.send(batch).is_err() || last {
+                    break;
+                }
+            }
+        });
+        let mut pending = results;
+        for batch in receiver {
+            let mut errors = Vec::new();
+            let (_, next) = rayon::join(
+                || absorb(std::mem::take(&mut pending), inventory),
+                || parse_batch_into(batch, file, role, options, &mut errors),
+            );
+            for error in errors {
+                inventory.diagnose(error);
+            }
+            match next {
+                Some(results) => pending = results,
+                None => break,
+            }
+        }
+        absorb(pending, inventory);
+    });
+}
+
+fn absorb(results: Vec<Output>, inventory: &mut Inventory) {
+    for result in results {
+        inventory.absorb(result);
+    }
+}
+
+/// Parses and extracts one batch in parallel; `None` when the stream is over.
+fn parse_batch(
+    batch: std::io::Result<Option<Batch>>,
+    file: &Arc<str>,
+    role: Role,
+    options: &ExtractOptions,
+    inventory: &mut Inventory,
+) -> Option<Vec<Output>> {
+    let mut errors = Vec::new();
+    let results = parse_batch_into(batch, file, role, options, &mut errors);
+    for error in errors {
+        inventory.diagnose(error);
+    }
+    results
+}
+
+fn parse_batch_into(
+    batch: std::io::Result<Option<Batch>>,
+    file: &Arc<str>,
+    role: Role,
+    options: &ExtractOptions,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<Output>> {
+    let batch = match batch {
+        Ok(Some(batch)) => batch,
+        Ok(None) => return None,
+        Err(err) => {
+            errors.push(read::read_stopped(file, &err));
+            return None;
+        }
+    };
+    Some(
+        batch
+            .pieces
+            .par_iter()
+            .map(|piece| scan_piece(&batch, piece, file, role, options))
+            .collect(),
+    )
+}
+
+fn scan_piece(
+    batch: &Batch,
+    piece: &Piece,
+    file: &Arc<str>,
+    role: Role,
+    options: &ExtractOptions,
+) -> Output {
+    let mut result = Output::default();
+    let piece = match piece {
+        Piece::Doc(piece) => piece,
+        Piece::TooLarge { first_line, index } => {
+            result.diagnostics.push(read::too_large(
+                file,
+                *first_line,
+                *index,
+                &options.limits,
+                Verb::Scanned,
+            ));
+            return result;
+        }
+    };
+    let bytes = batch.bytes(piece);
+    if role == Role::Auto && crate::kube::sniff_never_holds_images(bytes) {
+        return result;
+    }
+    let parsed = read::text(bytes, piece, file, Verb::Scanned).and_then(|text| {
+        let docs = read::parse(&text, piece, file, &options.limits, Verb::Scanned)?;
+        for doc in &docs {
+            extract::extract_document(doc, file, piece.index, *options, role, &mut result);
+        }
+        Ok(())
+    });
+    if let Err(diagnostic) = parsed {
+        result.diagnostics.push(diagnostic);
+    }
+    result
+}
