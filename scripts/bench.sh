@@ -4,7 +4,7 @@
 #   perl -nle 'print $1 if /image: ["\x27]?([^ {"\x27]+)["\x27]?/'   (deployKF's air-gap guide)
 #   grep -o 'image: [^ ]*'
 #   cat > /dev/null                                                  (the physical floor)
-# on a stream of at least 1 GB built by repeating the documents of testdata/corpus, and on a
+# on a stream of at least 1 GB built by repeating the documents of ../shared/corpus, and on a
 # directory of many files. Prints medians, the ratio imgsift/perl, MB/s, peak RSS, and the
 # time at 0.25 / 0.5 / 1 GB to show it is linear.
 #
@@ -22,11 +22,11 @@ command -v /usr/bin/time >/dev/null || { echo "bench needs /usr/bin/time (apt-ge
 cargo build --release --locked -q
 mkdir -p "$WORK"
 
-# One "unit" of corpus: every YAML document of testdata/corpus, as a stream (`---` between
+# One "unit" of corpus: every YAML document of ../shared/corpus, as a stream (`---` between
 # files, so the values and Chart.yaml files stay documents of their own).
 unit="$WORK/unit.yaml"
 if [ ! -s "$unit" ]; then
-  find testdata/corpus -name '*.yaml' -type f | LC_ALL=C sort | while read -r f; do
+  find ../shared/corpus -name '*.yaml' -type f | LC_ALL=C sort | while read -r f; do
     cat "$f"; printf '\n---\n'
   done > "$unit"
 fi
@@ -134,7 +134,7 @@ printf 'ratio imgsift/perl: %.2f\n' "$(echo "$d_imgsift / $d_perl" | bc -l)"
 # every kustomization of the corpus. kubectl builds one root per call; imgsift walks the tree.
 if command -v kubectl >/dev/null 2>&1; then
   echo
-  src=testdata/corpus/kubeflow/kustomize-src
+  src=../shared/corpus/kubeflow/kustomize-src
   roots=$(find "$src" -name kustomization.yaml -printf '%h\n' | LC_ALL=C sort)
   n_roots=$(echo "$roots" | wc -l)
   echo "== kustomize: $n_roots roots of $src"

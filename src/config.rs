@@ -7,7 +7,6 @@ use anyhow::{Context, bail};
 use crate::cli::{
     self, Cli, Command, InputArgs, MappingArgs, MirrorFormat, ScanFormat, ScriptTool,
 };
-use crate::commands::CheckOptions;
 use crate::emit::WhyQuery;
 use crate::emit::hosts::{self, HostsOptions, Mirror};
 use crate::emit::mirror::{Format, Tool};
@@ -16,12 +15,17 @@ use crate::extract::ExtractOptions;
 use crate::inputs::Input;
 use crate::registry::Registry;
 use crate::registry::mapping::Mapping;
+use crate::registry::readiness::CheckOptions;
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Worker threads; `None` for one per core.
     pub threads: Option<usize>,
+    /// What to read, in order.
+    pub inputs: Vec<Input>,
+    /// How to read it: what extraction keeps (every command scans its inputs the same way).
+    pub options: ExtractOptions,
     /// The command.
     pub command: CommandConfig,
 }
@@ -53,10 +57,6 @@ pub enum MirrorOutput {
 /// `imgsift mirror`.
 #[derive(Debug, Clone)]
 pub struct MirrorConfig {
-    /// What to read.
-    pub inputs: Vec<Input>,
-    /// How to scan.
-    pub options: ExtractOptions,
     /// The registry mapping.
     pub mapping: Mapping,
     /// What to write.
@@ -68,10 +68,6 @@ pub struct MirrorConfig {
 /// `imgsift hosts`.
 #[derive(Debug, Clone)]
 pub struct HostsConfig {
-    /// What to read.
-    pub inputs: Vec<Input>,
-    /// How to scan.
-    pub options: ExtractOptions,
     /// The mirror and TLS settings.
     pub hosts: HostsOptions,
     /// containerd or K3s.
@@ -83,10 +79,6 @@ pub struct HostsConfig {
 /// `imgsift check`.
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
-    /// What to read.
-    pub inputs: Vec<Input>,
-    /// How to scan (sources are kept: violations name them).
-    pub options: ExtractOptions,
     /// What is demanded.
     pub check: CheckOptions,
 }
@@ -94,10 +86,6 @@ pub struct CheckConfig {
 /// `imgsift overlay`.
 #[derive(Debug, Clone)]
 pub struct OverlayConfig {
-    /// What to read.
-    pub inputs: Vec<Input>,
-    /// How to scan.
-    pub options: ExtractOptions,
     /// The registry mapping.
     pub mapping: Mapping,
     /// Values overrides or a kustomize list.
@@ -109,10 +97,6 @@ pub struct OverlayConfig {
 /// `imgsift scan`.
 #[derive(Debug, Clone)]
 pub struct ScanConfig {
-    /// What to read, in order.
-    pub inputs: Vec<Input>,
-    /// How to scan.
-    pub options: ExtractOptions,
     /// What to print.
     pub output: ScanOutput,
 }
@@ -140,7 +124,7 @@ impl Config {
     /// Converts parsed flags. `stdin_is_terminal` decides whether no INPUT means standard
     /// input (piped) or a usage error (nothing to read).
     pub fn from_cli(cli: Cli, stdin_is_terminal: bool) -> anyhow::Result<Config> {
-        let command = match cli.command {
+        let (inputs, options, command) = match cli.command {
             Command::Scan(args) => {
                 let output = match (&args.why, args.output) {
                     (Some(reference), _) => {
@@ -152,25 +136,27 @@ impl Config {
                     (None, ScanFormat::Json) => ScanOutput::Json,
                     (None, ScanFormat::Table) => ScanOutput::Table,
                 };
-                CommandConfig::Scan(ScanConfig {
-                    inputs: inputs(&args.input, stdin_is_terminal)?,
-                    options: scan_options(&args.input, output.needs_sources(), false),
-                    output,
-                })
+                let keep_sources = output.needs_sources();
+                (
+                    inputs(&args.input, stdin_is_terminal)?,
+                    scan_options(&args.input, keep_sources, false),
+                    CommandConfig::Scan(ScanConfig { output }),
+                )
             }
             Command::Overlay(args) => {
                 let format = match args.output {
                     cli::OverlayFormat::Values => overlay::Format::Values,
                     cli::OverlayFormat::Kustomize => overlay::Format::Kustomize,
                 };
-                CommandConfig::Overlay(OverlayConfig {
-                    inputs: inputs(&args.input, stdin_is_terminal)?,
-                    // The kustomize list needs each manifest image as written.
-                    options: scan_options(&args.input, format == overlay::Format::Kustomize, true),
+                let inputs = inputs(&args.input, stdin_is_terminal)?;
+                // The kustomize list needs each manifest image as written.
+                let options = scan_options(&args.input, format == overlay::Format::Kustomize, true);
+                let command = CommandConfig::Overlay(OverlayConfig {
                     mapping: mapping(&args.mapping)?,
                     format,
                     out_dir: args.out_dir,
-                })
+                });
+                (inputs, options, command)
             }
             Command::Mirror(args) => {
                 let output = match (&args.template, args.output) {
@@ -187,44 +173,51 @@ impl Config {
                     (None, Some(format)) => MirrorOutput::Format(mirror_format(format, args.tool)),
                     (None, None) => bail!("give -o FORMAT or --template FILE"),
                 };
-                CommandConfig::Mirror(MirrorConfig {
-                    inputs: inputs(&args.input, stdin_is_terminal)?,
-                    options: scan_options(&args.input, false, false),
+                let inputs = inputs(&args.input, stdin_is_terminal)?;
+                let command = CommandConfig::Mirror(MirrorConfig {
                     mapping: mapping(&args.mapping)?,
                     output,
                     out_dir: args.out_dir,
-                })
+                });
+                (inputs, scan_options(&args.input, false, false), command)
             }
-            Command::Hosts(args) => CommandConfig::Hosts(HostsConfig {
-                inputs: inputs(&args.input, stdin_is_terminal)?,
-                options: scan_options(&args.input, false, false),
-                hosts: HostsOptions {
-                    mirror: Mirror::parse(&args.mirror).map_err(anyhow::Error::msg)?,
-                    keep_registry_path: args.keep_registry_path,
-                    ca: args.ca,
-                    skip_verify: args.skip_verify,
-                },
-                format: match args.output {
-                    cli::HostsFormat::Containerd => hosts::Format::Containerd,
-                    cli::HostsFormat::K3s => hosts::Format::K3s,
-                },
-                out_dir: args.out_dir,
-            }),
-            Command::Check(args) => CommandConfig::Check(CheckConfig {
-                inputs: inputs(&args.input, stdin_is_terminal)?,
-                options: scan_options(&args.input, true, false),
-                check: CheckOptions {
-                    registry: Registry::parse(&args.registry)?,
-                    allow_floating: args.allow_floating,
-                    require_digest: args.require_digest,
-                },
-            }),
+            Command::Hosts(args) => (
+                inputs(&args.input, stdin_is_terminal)?,
+                scan_options(&args.input, false, false),
+                CommandConfig::Hosts(HostsConfig {
+                    hosts: HostsOptions {
+                        mirror: Mirror::parse(&args.mirror).map_err(anyhow::Error::msg)?,
+                        keep_registry_path: args.keep_registry_path,
+                        ca: args.ca,
+                        skip_verify: args.skip_verify,
+                    },
+                    format: match args.output {
+                        cli::HostsFormat::Containerd => hosts::Format::Containerd,
+                        cli::HostsFormat::K3s => hosts::Format::K3s,
+                    },
+                    out_dir: args.out_dir,
+                }),
+            ),
+            Command::Check(args) => (
+                inputs(&args.input, stdin_is_terminal)?,
+                // Sources are kept: violations name them.
+                scan_options(&args.input, true, false),
+                CommandConfig::Check(CheckConfig {
+                    check: CheckOptions {
+                        registry: Registry::parse(&args.registry)?,
+                        allow_floating: args.allow_floating,
+                        require_digest: args.require_digest,
+                    },
+                }),
+            ),
         };
         if cli.threads == Some(0) {
             bail!("--threads must be at least 1");
         }
         Ok(Config {
             threads: cli.threads,
+            inputs,
+            options,
             command,
         })
     }

@@ -64,7 +64,7 @@ macro_rules! codes {
 
 const fn first_doc_line(lines: &[&'static str]) -> &'static str {
     match lines.first() {
-        Some(line) => line,
+        Some(line) => line.trim_ascii_start(),
         None => "",
     }
 }
@@ -169,7 +169,6 @@ pub struct Diagnostic {
     /// One sentence saying what is wrong.
     pub message: String,
     /// The stable code.
-    #[serde(skip)]
     pub code: Code,
 }
 
@@ -213,13 +212,13 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
-    /// `path:line:col: severity: message`, the shape compilers and linters use, so editors
-    /// and CI annotators can jump to the place.
+    /// `path:line:col: severity[code]: message`, the shape compilers and linters use, so
+    /// editors and CI annotators can jump to the place and scripts can filter on the code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}:{}: {}: {}",
-            self.file, self.line, self.column, self.severity, self.message
+            "{}:{}:{}: {}[{}]: {}",
+            self.file, self.line, self.column, self.severity, self.code, self.message
         )
     }
 }
@@ -250,5 +249,27 @@ mod tests {
             assert!(seen.insert(code.as_str()), "{code} twice");
             assert!(!code.summary().is_empty(), "{code} has no summary");
         }
+    }
+
+    #[test]
+    fn docs_list_every_code_with_its_meaning() {
+        let docs = include_str!("../docs/diagnostics.md");
+        let listed: Vec<(&str, &str)> = docs
+            .lines()
+            .filter_map(|line| {
+                let mut cells = line.strip_prefix("| `")?.split(" | ");
+                let code = cells.next()?.strip_suffix('`')?;
+                let _severity = cells.next()?;
+                Some((code, cells.next()?))
+            })
+            .collect();
+        let expected: Vec<(&str, &str)> = Code::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.summary()))
+            .collect();
+        assert_eq!(
+            listed, expected,
+            "docs/diagnostics.md and diag::Code disagree"
+        );
     }
 }

@@ -103,8 +103,9 @@ fn a_corrupt_archive_is_a_diagnostic_and_other_inputs_are_still_read() {
     assert_eq!(run.code, 2);
     assert_eq!(run.lines(), ["ghcr.io/acme/umbrella-api:2.4.0"]);
     assert!(
-        run.stderr
-            .starts_with(&format!("{bad}:1:1: error: not a readable chart archive")),
+        run.stderr.starts_with(&format!(
+            "{bad}:1:1: error[I006]: not a readable chart archive"
+        )),
         "{}",
         run.stderr
     );
@@ -114,8 +115,8 @@ fn a_corrupt_archive_is_a_diagnostic_and_other_inputs_are_still_read() {
 fn chart_metadata_is_recognised_by_content_whatever_the_file_name() {
     let run = imgsift(&[
         "scan",
-        "testdata/corpus/charts-values/jenkins-Chart.yaml",
-        "testdata/corpus/charts-values/redis-Chart.yaml",
+        "../shared/corpus/charts-values/jenkins-Chart.yaml",
+        "../shared/corpus/charts-values/redis-Chart.yaml",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(

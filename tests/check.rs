@@ -253,12 +253,12 @@ fn check_kubectl_build(dir: &Path) -> Run {
 #[test]
 fn rendered_streams_fail_before_and_pass_after_a_kustomize_overlay() {
     let streams = [
-        "testdata/corpus/rendered/argo-cd-install.yaml",
-        "testdata/corpus/rendered/argo-workflows-quick-start-postgres.yaml",
-        "testdata/corpus/rendered/ingress-nginx-cloud-deploy.yaml",
-        "testdata/corpus/rendered/metallb-native.yaml",
-        "testdata/corpus/rendered/kube-prometheus-manifests.yaml",
-        "testdata/corpus/rendered/istio-pilot-default.golden.yaml",
+        "../shared/corpus/rendered/argo-cd-install.yaml",
+        "../shared/corpus/rendered/argo-workflows-quick-start-postgres.yaml",
+        "../shared/corpus/rendered/ingress-nginx-cloud-deploy.yaml",
+        "../shared/corpus/rendered/metallb-native.yaml",
+        "../shared/corpus/rendered/kube-prometheus-manifests.yaml",
+        "../shared/corpus/rendered/istio-pilot-default.golden.yaml",
         "testdata/mirror/fleet.yaml",
     ];
     let kubectl = kubectl_present();
@@ -311,7 +311,7 @@ fn rendered_streams_fail_before_and_pass_after_a_kustomize_overlay() {
             assert!(
                 overlay
                     .stderr
-                    .contains(&format!("warning: {reference} at ")),
+                    .contains(&format!("warning[O003]: {reference} at ")),
                 "{stream}: no warning for {reference}:\n{}",
                 overlay.stderr
             );
@@ -343,10 +343,10 @@ fn rendered_streams_fail_before_and_pass_after_a_kustomize_overlay() {
 #[test]
 fn values_fail_before_and_pass_after_the_overlay_is_merged() {
     let files = [
-        "testdata/corpus/charts-values/ingress-nginx-values.yaml",
-        "testdata/corpus/charts-values/cert-manager-values.yaml",
-        "testdata/corpus/charts-values/redis-values.yaml",
-        "testdata/corpus/charts-values/istiod-values.yaml",
+        "../shared/corpus/charts-values/ingress-nginx-values.yaml",
+        "../shared/corpus/charts-values/cert-manager-values.yaml",
+        "../shared/corpus/charts-values/redis-values.yaml",
+        "../shared/corpus/charts-values/istiod-values.yaml",
         "testdata/values/shapes/values.yaml",
     ];
     for file in files {

@@ -1,4 +1,4 @@
-//! The real manifests of testdata/corpus: every image they make a cluster pull.
+//! The real manifests of ../shared/corpus: every image they make a cluster pull.
 //!
 //! Two golden lists per file in tests/golden/corpus. `*.strict.txt` (`--strict`: pod specs and
 //! custom-resource image fields) was checked against an independent reading: every `image` /
@@ -33,7 +33,7 @@ fn check(file: &str, golden: &str) {
 #[test]
 fn kubeflow_platform_render() {
     check(
-        "testdata/corpus/kubeflow/rendered.yaml",
+        "../shared/corpus/kubeflow/rendered.yaml",
         "tests/golden/corpus/kubeflow-rendered.txt",
     );
 }
@@ -41,7 +41,7 @@ fn kubeflow_platform_render() {
 #[test]
 fn argo_cd_install() {
     check(
-        "testdata/corpus/rendered/argo-cd-install.yaml",
+        "../shared/corpus/rendered/argo-cd-install.yaml",
         "tests/golden/corpus/rendered-argo-cd-install.txt",
     );
 }
@@ -49,7 +49,7 @@ fn argo_cd_install() {
 #[test]
 fn argo_workflows_quick_start() {
     check(
-        "testdata/corpus/rendered/argo-workflows-quick-start-postgres.yaml",
+        "../shared/corpus/rendered/argo-workflows-quick-start-postgres.yaml",
         "tests/golden/corpus/rendered-argo-workflows-quick-start-postgres.txt",
     );
 }
@@ -57,7 +57,7 @@ fn argo_workflows_quick_start() {
 #[test]
 fn ingress_nginx_static_deploy() {
     check(
-        "testdata/corpus/rendered/ingress-nginx-cloud-deploy.yaml",
+        "../shared/corpus/rendered/ingress-nginx-cloud-deploy.yaml",
         "tests/golden/corpus/rendered-ingress-nginx-cloud-deploy.txt",
     );
 }
@@ -65,7 +65,7 @@ fn ingress_nginx_static_deploy() {
 #[test]
 fn istio_pilot_golden() {
     check(
-        "testdata/corpus/rendered/istio-pilot-default.golden.yaml",
+        "../shared/corpus/rendered/istio-pilot-default.golden.yaml",
         "tests/golden/corpus/rendered-istio-pilot-default.golden.txt",
     );
 }
@@ -73,7 +73,7 @@ fn istio_pilot_golden() {
 #[test]
 fn kube_prometheus_manifests() {
     check(
-        "testdata/corpus/rendered/kube-prometheus-manifests.yaml",
+        "../shared/corpus/rendered/kube-prometheus-manifests.yaml",
         "tests/golden/corpus/rendered-kube-prometheus-manifests.txt",
     );
 }
@@ -81,7 +81,7 @@ fn kube_prometheus_manifests() {
 #[test]
 fn metallb_native() {
     check(
-        "testdata/corpus/rendered/metallb-native.yaml",
+        "../shared/corpus/rendered/metallb-native.yaml",
         "tests/golden/corpus/rendered-metallb-native.txt",
     );
 }
@@ -106,7 +106,7 @@ fn kubeflow_images_outside_pod_specs_come_from_their_configmap_env_or_argument()
         "scan",
         "-o",
         "json",
-        "testdata/corpus/kubeflow/rendered.yaml",
+        "../shared/corpus/kubeflow/rendered.yaml",
     ])
     .json();
     let expect = |reference: &str, class: &str, path: &str, line: u64| {

@@ -127,7 +127,7 @@ fn a_hundred_megabyte_line_is_skipped_with_a_diagnostic() {
     assert_good_still_reported(&run);
     assert!(
         run.stderr
-            .contains("long.yaml:1:1: error: document 1 is larger than 64 MiB"),
+            .contains("long.yaml:1:1: error[D002]: document 1 is larger than 64 MiB"),
         "{}",
         run.stderr
     );
@@ -162,18 +162,19 @@ fn encodings_and_control_bytes_get_diagnostics_at_their_position() {
     assert!(run.lines().contains(&"example.com/bom:1"));
     assert!(run.lines().contains(&"example.com/crlf:1"));
     assert!(
-        run.stderr.contains("latin1.yaml:1:7: error: invalid UTF-8"),
+        run.stderr
+            .contains("latin1.yaml:1:7: error[D003]: invalid UTF-8"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("nul.yaml:1:5: error: NUL byte"),
+        run.stderr.contains("nul.yaml:1:5: error[D004]: NUL byte"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("utf16.yaml:1:1: error: the file is UTF-16"),
+            .contains("utf16.yaml:1:1: error[D003]: the file is UTF-16"),
         "{}",
         run.stderr
     );
@@ -203,12 +204,12 @@ fn tabs_truncation_and_empty_inputs_are_handled() {
     let errors: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(errors.len(), 2, "{}", run.stderr);
     assert!(
-        errors[0].starts_with("tabs.yaml:2:2: error: invalid YAML: tabs"),
+        errors[0].starts_with("tabs.yaml:2:2: error[D001]: invalid YAML: tabs"),
         "{}",
         errors[0]
     );
     assert!(
-        errors[1].starts_with("truncated.yaml:5:12: error: invalid YAML"),
+        errors[1].starts_with("truncated.yaml:5:12: error[D001]: invalid YAML"),
         "{}",
         errors[1]
     );
@@ -237,19 +238,19 @@ fn symlink_loops_fifos_and_devices_in_a_walk_do_not_hang() {
     assert_good_still_reported(&run);
     assert!(
         run.stderr
-            .contains("walk/self.yaml:1:1: error: broken symbolic link"),
+            .contains("walk/self.yaml:1:1: error[I003]: broken symbolic link"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("walk/pipe.yaml:1:1: warning: not a regular file"),
+            .contains("walk/pipe.yaml:1:1: warning[I002]: not a regular file"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("walk/zero.yaml:1:1: warning: not a regular file"),
+            .contains("walk/zero.yaml:1:1: warning[I002]: not a regular file"),
         "{}",
         run.stderr
     );
@@ -329,7 +330,7 @@ fn an_unreadable_file_is_a_diagnostic_and_the_others_are_scanned() {
     assert_good_still_reported(&run);
     assert!(
         run.stderr
-            .contains("locked.yaml:1:1: error: cannot read this file: permission denied"),
+            .contains("locked.yaml:1:1: error[I001]: cannot read this file: permission denied"),
         "{}",
         run.stderr
     );

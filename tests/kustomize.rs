@@ -96,7 +96,7 @@ fn where_kubectl_is_installed_the_native_build_agrees_with_kubectl_kustomize() {
     }
     let mut roots = Vec::new();
     roots_under(
-        &root().join("testdata/corpus/kubeflow/kustomize-src"),
+        &root().join("../shared/corpus/kubeflow/kustomize-src"),
         &mut roots,
     );
     roots_under(&root().join("testdata/kustomize"), &mut roots);
@@ -163,7 +163,7 @@ fn a_directory_scan_reports_top_roots_once_and_no_file_a_build_read() {
     }
     // The whole corpus folder: the katib components are built into katib-standalone, which
     // retags them; their `:latest` tags are what a naive scan would add.
-    let run = imgsift(&["scan", "testdata/corpus/kubeflow/kustomize-src"]);
+    let run = imgsift(&["scan", "../shared/corpus/kubeflow/kustomize-src"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.lines()
@@ -327,12 +327,14 @@ fn remote_resources_and_helm_charts_are_diagnostics_and_the_rest_is_built() {
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{}", run.stderr);
     assert!(lines[0].starts_with(&format!(
-        "{file}:8:3: error: `resources` entry \"https://github.com/"
+        "{file}:8:3: error[K001]: `resources` entry \"https://github.com/"
     )));
     assert!(lines[1].starts_with(&format!(
-        "{file}:10:3: error: `resources` entry \"git@github.com:"
+        "{file}:10:3: error[K001]: `resources` entry \"git@github.com:"
     )));
-    assert!(lines[2].starts_with(&format!("{file}:17:3: error: `helmCharts` is not built")));
+    assert!(lines[2].starts_with(&format!(
+        "{file}:17:3: error[K002]: `helmCharts` is not built"
+    )));
 }
 
 /// A scratch tree of kustomizations.
@@ -399,17 +401,17 @@ fn cycles_missing_files_and_bad_yaml_are_diagnostics_with_positions() {
         run.stderr
     );
     let stderr = &run.stderr;
-    assert!(stderr.contains("a/kustomization.yaml:3:3: error: b is included again from inside its own build (a cycle of kustomizations)"), "{stderr}");
-    assert!(stderr.contains("c/kustomization.yaml:2:3: error: `resources` names c/missing.yaml, which cannot be read: no such file or directory"), "{stderr}");
+    assert!(stderr.contains("a/kustomization.yaml:3:3: error[K004]: b is included again from inside its own build (a cycle of kustomizations)"), "{stderr}");
+    assert!(stderr.contains("c/kustomization.yaml:2:3: error[K007]: `resources` names c/missing.yaml, which cannot be read: no such file or directory"), "{stderr}");
     assert!(
-        stderr.contains("c/kustomization.yaml:3:3: error: c is included again"),
+        stderr.contains("c/kustomization.yaml:3:3: error[K004]: c is included again"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("d/kustomization.yaml:2:1: error: invalid YAML"),
+        stderr.contains("d/kustomization.yaml:2:1: error[D001]: invalid YAML"),
         "{stderr}"
     );
-    assert!(stderr.contains("e/kustomization.yaml:7:5: error: patch (e/kustomization.yaml:7) names Pod nothere, which is not among the resources"), "{stderr}");
+    assert!(stderr.contains("e/kustomization.yaml:7:5: error[K011]: patch (e/kustomization.yaml:7) names Pod nothere, which is not among the resources"), "{stderr}");
 }
 
 #[test]
@@ -459,6 +461,6 @@ fn every_kustomization_file_name_is_a_root_and_bases_are_resources() {
     assert_eq!(run.lines(), ["example.com/app:2"]);
     assert_eq!(
         run.stderr,
-        "app/Kustomization:4:3: warning: `imagez` is not a kustomization field kustomize knows; it was ignored\n"
+        "app/Kustomization:4:3: warning[K003]: `imagez` is not a kustomization field kustomize knows; it was ignored\n"
     );
 }

@@ -74,19 +74,19 @@ fn check_law(dir: &Path, values: &str, registry: &str, keep: bool) -> String {
 }
 
 const CORPUS_VALUES: [&str; 13] = [
-    "testdata/corpus/charts-values/argo-cd-values.yaml",
-    "testdata/corpus/charts-values/argo-workflows-values.yaml",
-    "testdata/corpus/charts-values/cert-manager-values.yaml",
-    "testdata/corpus/charts-values/ingress-nginx-values.yaml",
-    "testdata/corpus/charts-values/istio-cni-values.yaml",
-    "testdata/corpus/charts-values/istio-gateway-values.yaml",
-    "testdata/corpus/charts-values/istiod-values.yaml",
-    "testdata/corpus/charts-values/jenkins-values.yaml",
-    "testdata/corpus/charts-values/kube-prometheus-stack-values.yaml",
-    "testdata/corpus/charts-values/postgresql-values.yaml",
-    "testdata/corpus/charts-values/redis-values.yaml",
-    "testdata/corpus/charts-values/ztunnel-values.yaml",
-    "testdata/corpus/deploykf/default_values.yaml",
+    "../shared/corpus/charts-values/argo-cd-values.yaml",
+    "../shared/corpus/charts-values/argo-workflows-values.yaml",
+    "../shared/corpus/charts-values/cert-manager-values.yaml",
+    "../shared/corpus/charts-values/ingress-nginx-values.yaml",
+    "../shared/corpus/charts-values/istio-cni-values.yaml",
+    "../shared/corpus/charts-values/istio-gateway-values.yaml",
+    "../shared/corpus/charts-values/istiod-values.yaml",
+    "../shared/corpus/charts-values/jenkins-values.yaml",
+    "../shared/corpus/charts-values/kube-prometheus-stack-values.yaml",
+    "../shared/corpus/charts-values/postgresql-values.yaml",
+    "../shared/corpus/charts-values/redis-values.yaml",
+    "../shared/corpus/charts-values/ztunnel-values.yaml",
+    "../shared/corpus/deploykf/default_values.yaml",
 ];
 
 #[test]
@@ -115,21 +115,24 @@ fn the_law_holds_with_tags_resolved_from_the_charts_app_version() {
 #[test]
 fn overlays_keep_each_charts_shape() {
     for (name, values) in [
-        ("redis", "testdata/corpus/charts-values/redis-values.yaml"),
-        ("istiod", "testdata/corpus/charts-values/istiod-values.yaml"),
+        ("redis", "../shared/corpus/charts-values/redis-values.yaml"),
+        (
+            "istiod",
+            "../shared/corpus/charts-values/istiod-values.yaml",
+        ),
         (
             "cert_manager",
-            "testdata/corpus/charts-values/cert-manager-values.yaml",
+            "../shared/corpus/charts-values/cert-manager-values.yaml",
         ),
         (
             "ingress_nginx",
-            "testdata/corpus/charts-values/ingress-nginx-values.yaml",
+            "../shared/corpus/charts-values/ingress-nginx-values.yaml",
         ),
         (
             "argo_cd",
-            "testdata/corpus/charts-values/argo-cd-values.yaml",
+            "../shared/corpus/charts-values/argo-cd-values.yaml",
         ),
-        ("deploykf", "testdata/corpus/deploykf/default_values.yaml"),
+        ("deploykf", "../shared/corpus/deploykf/default_values.yaml"),
         ("shapes", "testdata/values/shapes/values.yaml"),
     ] {
         let run = imgsift(&[
@@ -151,7 +154,7 @@ fn shared_registry_keys_are_rewritten_once() {
         "--registry",
         "r.example.com",
         "--values",
-        "testdata/corpus/charts-values/cert-manager-values.yaml",
+        "../shared/corpus/charts-values/cert-manager-values.yaml",
     ]);
     assert_eq!(
         run.lines()
@@ -169,7 +172,7 @@ fn shared_registry_keys_are_rewritten_once() {
         "--registry",
         "r.example.com",
         "--values",
-        "testdata/corpus/charts-values/istiod-values.yaml",
+        "../shared/corpus/charts-values/istiod-values.yaml",
     ]);
     assert!(
         istio

@@ -236,14 +236,14 @@ fn references_the_grammar_rejects_are_warnings_with_positions_not_images() {
     assert_eq!(run.code, 0, "warnings do not fail the run");
     assert!(
         run.stderr.contains(
-            "testdata/scan/tricks.yaml:101:12: warning: spec.containers[0].image: \"example.com/Upper/Case:1\" is not an image reference"
+            "testdata/scan/tricks.yaml:101:12: warning[R001]: spec.containers[0].image: \"example.com/Upper/Case:1\" is not an image reference"
         ),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr.contains(
-            "testdata/scan/tricks.yaml:107:12: warning: spec.containers[3].image is not a string"
+            "testdata/scan/tricks.yaml:107:12: warning[R003]: spec.containers[3].image is not a string"
         ),
         "{}",
         run.stderr
@@ -383,12 +383,12 @@ fn bad_documents_and_files_are_diagnosed_and_everything_else_is_scanned() {
         ]
     );
     let expected = [
-        "testdata/scan/bad/broken.yaml:10:2: error: invalid YAML: ",
-        "testdata/scan/bad/dangling.yaml:1:1: error: broken symbolic link",
-        "testdata/scan/bad/latin1.yaml:4:6: error: invalid UTF-8",
-        "testdata/scan/bad/nul.yaml:4:60: error: NUL byte",
-        "testdata/scan/bad/tabs.yaml:5:2: error: invalid YAML: tabs",
-        "testdata/scan/bad/truncated.yaml:7:12: error: invalid YAML: ",
+        "testdata/scan/bad/broken.yaml:10:2: error[D001]: invalid YAML: ",
+        "testdata/scan/bad/dangling.yaml:1:1: error[I003]: broken symbolic link",
+        "testdata/scan/bad/latin1.yaml:4:6: error[D003]: invalid UTF-8",
+        "testdata/scan/bad/nul.yaml:4:60: error[D004]: NUL byte",
+        "testdata/scan/bad/tabs.yaml:5:2: error[D001]: invalid YAML: tabs",
+        "testdata/scan/bad/truncated.yaml:7:12: error[D001]: invalid YAML: ",
     ];
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), expected.len(), "{}", run.stderr);
@@ -411,7 +411,7 @@ fn a_missing_input_is_a_diagnostic_and_the_other_inputs_are_still_reported() {
     assert_eq!(run.lines(), ["example.com/tree/a:1"]);
     assert_eq!(
         run.stderr,
-        "testdata/scan/no-such-file.yaml:1:1: error: cannot read this input: no such file or directory\n"
+        "testdata/scan/no-such-file.yaml:1:1: error[I001]: cannot read this input: no such file or directory\n"
     );
 }
 
@@ -508,7 +508,7 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         "-o",
         "json",
         "testdata/scan",
-        "testdata/corpus",
+        "../shared/corpus",
     ]);
     let many = imgsift(&[
         "scan",
@@ -517,7 +517,7 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         "-o",
         "json",
         "testdata/scan",
-        "testdata/corpus",
+        "../shared/corpus",
     ]);
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, many.stdout);
@@ -570,7 +570,7 @@ fn no_progress_is_drawn_when_standard_error_is_not_a_terminal() {
 fn a_closed_output_pipe_ends_the_run_quietly() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let mut child = common::command_in(&root(), &["scan", "-o", "json", "testdata/corpus"])
+    let mut child = common::command_in(&root(), &["scan", "-o", "json", "../shared/corpus"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

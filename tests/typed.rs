@@ -1,7 +1,7 @@
 //! Cross-check of the `podspec` extractor against k8s-openapi's typed view.
 //!
 //! imgsift walks untyped, position-carrying trees and knows where each built-in kind keeps its
-//! pod spec. Here every built-in workload of the real manifests in testdata/corpus is also
+//! pod spec. Here every built-in workload of the real manifests in ../shared/corpus is also
 //! deserialized into k8s-openapi's own structs, and the images read from the typed pod spec
 //! must equal the `podspec` images imgsift extracts from the same document.
 
@@ -97,13 +97,13 @@ fn typed_pod_spec(kind: &str, json: Value) -> Option<Option<PodSpec>> {
 #[test]
 fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
     let files = [
-        "testdata/corpus/kubeflow/rendered.yaml",
-        "testdata/corpus/rendered/argo-cd-install.yaml",
-        "testdata/corpus/rendered/argo-workflows-quick-start-postgres.yaml",
-        "testdata/corpus/rendered/ingress-nginx-cloud-deploy.yaml",
-        "testdata/corpus/rendered/istio-pilot-default.golden.yaml",
-        "testdata/corpus/rendered/kube-prometheus-manifests.yaml",
-        "testdata/corpus/rendered/metallb-native.yaml",
+        "../shared/corpus/kubeflow/rendered.yaml",
+        "../shared/corpus/rendered/argo-cd-install.yaml",
+        "../shared/corpus/rendered/argo-workflows-quick-start-postgres.yaml",
+        "../shared/corpus/rendered/ingress-nginx-cloud-deploy.yaml",
+        "../shared/corpus/rendered/istio-pilot-default.golden.yaml",
+        "../shared/corpus/rendered/kube-prometheus-manifests.yaml",
+        "../shared/corpus/rendered/metallb-native.yaml",
     ];
     let mut workloads = 0;
     for file in files {

@@ -46,7 +46,7 @@ fn every_chart_values_file_yields_its_reviewed_images_and_unresolved_entries() {
         "ztunnel-values",
     ];
     for name in files {
-        let input = format!("testdata/corpus/charts-values/{name}.yaml");
+        let input = format!("../shared/corpus/charts-values/{name}.yaml");
         let run = imgsift(&["scan", "-o", "json", "--values", &input]);
         assert_eq!(run.code, 0, "{name}: {}", run.stderr);
         assert_eq!(
@@ -63,7 +63,7 @@ fn deploykf_images_are_found_where_its_air_gap_guide_says_they_are() {
         "scan",
         "-o",
         "json",
-        "testdata/corpus/deploykf/default_values.yaml",
+        "../shared/corpus/deploykf/default_values.yaml",
     ]);
     let json = run.json();
     let text = summary(&json);
@@ -80,7 +80,7 @@ fn deploykf_images_are_found_where_its_air_gap_guide_says_they_are() {
         assert!(text.lines().any(|l| l == expected), "missing: {expected}");
     }
     // `tag: ~` is never guessed: none of those repositories is listed with `latest`.
-    let listed = imgsift(&["scan", "testdata/corpus/deploykf/default_values.yaml"]);
+    let listed = imgsift(&["scan", "../shared/corpus/deploykf/default_values.yaml"]);
     assert!(
         !listed.stdout.contains("cert-manager-controller"),
         "{}",
@@ -142,7 +142,7 @@ fn jenkins_appends_its_tag_label_to_the_app_version() {
     ] {
         std::fs::copy(
             common::root()
-                .join("testdata/corpus/charts-values")
+                .join("../shared/corpus/charts-values")
                 .join(from),
             chart.join(to),
         )
@@ -162,9 +162,9 @@ fn a_missing_tag_comes_from_the_manifests_of_the_same_run() {
         "scan",
         "-o",
         "json",
-        "testdata/corpus/kubeflow/rendered.yaml",
+        "../shared/corpus/kubeflow/rendered.yaml",
         "--values",
-        "testdata/corpus/charts-values/cert-manager-values.yaml",
+        "../shared/corpus/charts-values/cert-manager-values.yaml",
     ]);
     let text = summary(&run.json());
     for line in [
@@ -179,13 +179,13 @@ fn a_missing_tag_comes_from_the_manifests_of_the_same_run() {
         assert!(text.lines().any(|l| l == line), "missing: {line}\n{text}");
     }
     assert!(run.stderr.contains(
-        "cert-manager-values.yaml:1676:11: warning: startupapicheck.image: quay.io/jetstack/cert-manager-startupapicheck has no tag"
+        "cert-manager-values.yaml:1676:11: warning[V001]: startupapicheck.image: quay.io/jetstack/cert-manager-startupapicheck has no tag"
     ), "{}", run.stderr);
     let json = run.json();
     let unresolved = &json["unresolved"][0];
     assert_eq!(
         unresolved["file"],
-        "testdata/corpus/charts-values/cert-manager-values.yaml"
+        "../shared/corpus/charts-values/cert-manager-values.yaml"
     );
     assert_eq!(unresolved["line"], 1676);
     assert_eq!(unresolved["reason"], "no tag");
@@ -200,7 +200,7 @@ fn values_images_that_no_scanned_manifest_uses_are_warned_about() {
     ]);
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains(
-        "testdata/values/shapes/values.yaml:12:10: warning: app.image: ghcr.io/acme/app:1.10 is set here but no manifest scanned with it uses it"
+        "testdata/values/shapes/values.yaml:12:10: warning[V002]: app.image: ghcr.io/acme/app:1.10 is set here but no manifest scanned with it uses it"
     ), "{}", run.stderr);
     // Without manifests in the run there is nothing to compare with, and no such warning.
     let alone = imgsift(&["scan", "testdata/values/shapes"]);

@@ -2,19 +2,18 @@
 
 use std::io;
 
-use super::{Io, Outcome, scan_inputs};
+use super::{Io, Outcome};
 use crate::config::HostsConfig;
 use crate::emit::files::Emitted;
 use crate::emit::hosts::{self, Format};
-use crate::pipeline::Progress;
+use crate::inventory::Finished;
 use crate::registry::mapping;
 
 pub(super) fn run(
     config: &HostsConfig,
+    finished: &Finished,
     io: &mut Io<'_>,
-    progress: &dyn Progress,
 ) -> io::Result<Outcome> {
-    let finished = scan_inputs(&config.inputs, &config.options, progress);
     let mirror = config.hosts.mirror.registry();
     let registries = mapping::source_registries(&finished.images, mirror);
     let problems = mapping::nesting_problems(&registries, mirror, config.hosts.keep_registry_path);

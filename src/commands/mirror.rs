@@ -3,18 +3,17 @@
 
 use std::io;
 
-use super::{Io, Outcome, plural, scan_inputs};
+use super::{Io, Outcome, plural};
 use crate::config::{MirrorConfig, MirrorOutput};
 use crate::emit::mirror;
-use crate::pipeline::Progress;
+use crate::inventory::Finished;
 use crate::registry::mapping;
 
 pub(super) fn run(
     config: &MirrorConfig,
+    finished: &Finished,
     io: &mut Io<'_>,
-    progress: &dyn Progress,
 ) -> io::Result<Outcome> {
-    let finished = scan_inputs(&config.inputs, &config.options, progress);
     let pairs = match mapping::plan(&finished.images, &config.mapping) {
         Ok(pairs) => pairs,
         Err(problems) => return io.refuse(&problems, &finished.diagnostics),

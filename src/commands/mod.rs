@@ -2,8 +2,8 @@
 //!
 //! Every command runs the same flow — the pipeline scans the inputs into a finished inventory,
 //! an emitter turns it into text, the text is printed or written — and ends the same way: the
-//! run's diagnostics are printed and decide the exit code. That shared frame is here; what
-//! differs is in each command's file. A new command is a file here, a variant of
+//! run's diagnostics are printed and decide the exit code. That shared frame is here (the scan
+//! is run once, before the command sees the inventory); what differs is in each command's file. A new command is a file here, a variant of
 //! [`CommandConfig`], and its flags in `cli.rs` / `config.rs`.
 
 mod check;
@@ -15,14 +15,9 @@ mod scan;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-pub use check::CheckOptions;
-
 use crate::config::{CommandConfig, Config};
 use crate::diag::Diagnostic;
 use crate::emit::files::{self, Emitted};
-use crate::extract::ExtractOptions;
-use crate::inputs::Input;
-use crate::inventory::Finished;
 use crate::pipeline::{self, Progress};
 
 /// How a run ended, as the contract's exit codes.
@@ -55,12 +50,13 @@ pub fn run(
     progress: &dyn Progress,
 ) -> io::Result<Outcome> {
     let mut io = Io { out, err };
+    let finished = pipeline::scan(&config.inputs, &config.options, progress).finish();
     match &config.command {
-        CommandConfig::Scan(config) => scan::run(config, &mut io, progress),
-        CommandConfig::Overlay(config) => overlay::run(config, &mut io, progress),
-        CommandConfig::Mirror(config) => mirror::run(config, &mut io, progress),
-        CommandConfig::Hosts(config) => hosts::run(config, &mut io, progress),
-        CommandConfig::Check(config) => check::run(config, &mut io, progress),
+        CommandConfig::Scan(config) => scan::run(config, &finished, &mut io),
+        CommandConfig::Overlay(config) => overlay::run(config, &finished, &mut io),
+        CommandConfig::Mirror(config) => mirror::run(config, &finished, &mut io),
+        CommandConfig::Hosts(config) => hosts::run(config, &finished, &mut io),
+        CommandConfig::Check(config) => check::run(config, &finished, &mut io),
     }
 }
 
@@ -114,11 +110,6 @@ impl Io<'_> {
         };
         self.report(diagnostics, outcome)
     }
-}
-
-/// Scans the inputs and resolves the run's values entries.
-fn scan_inputs(inputs: &[Input], options: &ExtractOptions, progress: &dyn Progress) -> Finished {
-    pipeline::scan(inputs, options, progress).finish()
 }
 
 /// `n` and the noun, plural when `n` is not 1 (`1 image`, `2 images`).

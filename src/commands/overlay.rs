@@ -3,18 +3,17 @@
 
 use std::io;
 
-use super::{Io, Outcome, scan_inputs};
+use super::{Io, Outcome};
 use crate::config::OverlayConfig;
 use crate::emit::overlay;
-use crate::pipeline::Progress;
+use crate::inventory::Finished;
 
 pub(super) fn run(
     config: &OverlayConfig,
+    finished: &Finished,
     io: &mut Io<'_>,
-    progress: &dyn Progress,
 ) -> io::Result<Outcome> {
-    let finished = scan_inputs(&config.inputs, &config.options, progress);
-    let overlay = overlay::overlay(&finished, &config.mapping, config.format);
+    let overlay = overlay::overlay(finished, &config.mapping, config.format);
     if overlay.nothing {
         io.note(
             "no Helm values file among the inputs (name one with --values, or a chart folder); nothing to overlay",

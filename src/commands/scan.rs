@@ -2,24 +2,23 @@
 
 use std::io;
 
-use super::{Io, Outcome, scan_inputs};
+use super::{Io, Outcome};
 use crate::config::{ScanConfig, ScanOutput};
 use crate::emit;
-use crate::pipeline::Progress;
+use crate::inventory::Finished;
 
 pub(super) fn run(
     config: &ScanConfig,
+    finished: &Finished,
     io: &mut Io<'_>,
-    progress: &dyn Progress,
 ) -> io::Result<Outcome> {
-    let finished = scan_inputs(&config.inputs, &config.options, progress);
     let mut outcome = Outcome::Success;
     match &config.output {
-        ScanOutput::Text => emit::write_text(io.out, &finished)?,
-        ScanOutput::Json => emit::write_json(io.out, &finished)?,
-        ScanOutput::Table => emit::write_table(io.out, &finished)?,
+        ScanOutput::Text => emit::write_text(io.out, finished)?,
+        ScanOutput::Json => emit::write_json(io.out, finished)?,
+        ScanOutput::Table => emit::write_table(io.out, finished)?,
         ScanOutput::Why(query) => {
-            if emit::write_why(io.out, &finished, query)? == 0 {
+            if emit::write_why(io.out, finished, query)? == 0 {
                 io.note("no image found matches the --why reference")?;
                 outcome = Outcome::NotSatisfied;
             }

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::path::KeyPathBuf;
-use super::shapes::Parts;
 use crate::diag::Diagnostic;
 use crate::documents::{Limits, Steps, Tree};
 use crate::kube::Object;
@@ -132,6 +131,45 @@ pub struct Finding {
     pub class: Class,
     /// Where it was found.
     pub source: Option<Source>,
+}
+
+/// Where one part of a composed reference comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartAt {
+    /// A key of the image's own mapping.
+    Own(&'static str),
+    /// A key elsewhere (a `global` default), by its path from the document root.
+    Inherited(KeyPathBuf),
+}
+
+/// How a reference was put together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parts {
+    /// One string, at the entry's path.
+    Whole,
+    /// An image map at the entry's path.
+    Map {
+        /// The key that gave the registry, if any did (an own key may be empty).
+        registry: Option<PartAt>,
+        /// The key that gave the repository: `repository`, ingress-nginx's `image`,
+        /// cert-manager's `name`, or an inherited default.
+        repository: PartAt,
+        /// cert-manager's `imageNamespace`, between registry and name.
+        namespace: Option<String>,
+    },
+    /// Istio: `image` at the entry's path, its hub from the key `hub` beside it or inherited.
+    Hub {
+        /// Where the hub comes from.
+        hub: PartAt,
+        /// The image name (`proxyv2`).
+        name: String,
+    },
+    /// The string at the entry's path is the name, and the tag sits beside it under
+    /// `tag_key` (`tag`, `imageTag`, KServe's `defaultImageVersion`), possibly empty.
+    Sibling {
+        /// The key of the tag beside the image.
+        tag_key: &'static str,
+    },
 }
 
 /// How a values entry was composed, as the overlay needs it to point the entry elsewhere:

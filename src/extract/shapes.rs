@@ -25,48 +25,10 @@
 //! rewrite the right one. What becomes of a reference (its class, what to do when it has no
 //! tag) is the caller's decision, through [`Sink`].
 
+pub use super::model::{PartAt, Parts};
 use super::rules::{key_names_image, name_mentions_image, names_a_part};
 use super::{Extractor, KeyPath, KeyPathBuf};
 use crate::documents::{NodeId, Value};
-
-/// Where one part of a composed reference comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartAt {
-    /// A key of the image's own mapping.
-    Own(&'static str),
-    /// A key elsewhere (a `global` default), by its path from the document root.
-    Inherited(KeyPathBuf),
-}
-
-/// How a reference was put together.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parts {
-    /// One string, at the entry's path.
-    Whole,
-    /// An image map at the entry's path.
-    Map {
-        /// The key that gave the registry, if any did (an own key may be empty).
-        registry: Option<PartAt>,
-        /// The key that gave the repository: `repository`, ingress-nginx's `image`,
-        /// cert-manager's `name`, or an inherited default.
-        repository: PartAt,
-        /// cert-manager's `imageNamespace`, between registry and name.
-        namespace: Option<String>,
-    },
-    /// Istio: `image` at the entry's path, its hub from the key `hub` beside it or inherited.
-    Hub {
-        /// Where the hub comes from.
-        hub: PartAt,
-        /// The image name (`proxyv2`).
-        name: String,
-    },
-    /// The string at the entry's path is the name, and the tag sits beside it under
-    /// `tag_key` (`tag`, `imageTag`, KServe's `defaultImageVersion`), possibly empty.
-    Sibling {
-        /// The key of the tag beside the image.
-        tag_key: &'static str,
-    },
-}
 
 /// A reference put together from the parts of a values tree.
 #[derive(Debug, Clone, PartialEq, Eq)]

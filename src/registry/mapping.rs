@@ -143,11 +143,12 @@ pub fn nesting_problems(registries: &[String], mirror: &Registry, keep: bool) ->
         .collect()
 }
 
+/// Images and mappings for the tests of every module that plans with this one.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
     use super::*;
 
-    fn image(text: &str) -> Image {
+    pub fn image(text: &str) -> Image {
         Image {
             reference: Reference::parse_normalized(text).unwrap_or_else(|e| panic!("{e}")),
             sources: Vec::new(),
@@ -155,12 +156,18 @@ mod tests {
         }
     }
 
-    fn mapping(registry: &str, keep: bool) -> Mapping {
+    pub fn mapping(registry: &str, keep: bool) -> Mapping {
         Mapping {
             registry: Registry::parse(registry).unwrap_or_else(|e| panic!("{e}")),
             keep_registry_path: keep,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{image, mapping};
+    use super::*;
 
     #[test]
     fn collisions_are_refused_and_keep_registry_path_resolves_them() {

@@ -8,6 +8,7 @@
 //! upstream under its name (containerd's `override_path`). Tags and digests are kept.
 
 pub mod mapping;
+pub mod readiness;
 
 use std::fmt;
 

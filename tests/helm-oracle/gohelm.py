@@ -820,10 +820,8 @@ def sort_manifests(
                 events.append(HOOK_EVENTS[ht])
             if unknown:
                 continue  # Helm logs "skipping unknown hooks" and drops the document
-            try:
+            try:  # calculateHookWeight: strconv.Atoi, 0 when it fails
                 weight = go_atoi(ann.get("helm.sh/hook-weight", ""))
-                if not -(2**63) <= weight < 2**63:
-                    weight = 0
             except ValueError:
                 weight = 0
             hooks.append(Hook(head.get("name", ""), head.get("kind", ""), path, m, events, weight))

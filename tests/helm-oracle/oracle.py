@@ -322,9 +322,14 @@ def _go_path_error(op: str, path: str, err: OSError) -> str:
     return f"{op} {path}: {text}"
 
 
+BATCH_MODE = False
+
+
 def read_file(path: str, cwd: str) -> str:
     """values.readFile for local files and "-" (stdin)."""
     if path.strip() == "-":
+        if BATCH_MODE:
+            raise OracleError('"-" (stdin) cannot be read in batch mode: stdin holds the requests')
         return sys.stdin.buffer.read().decode("utf-8", "replace")
     if "://" in path:
         raise OracleError(f"remote values files are not supported by the oracle: {path}")
@@ -584,7 +589,10 @@ def render_once(req: dict[str, Any]) -> tuple[str, Timer, list[str]]:
     vjson = values_json(values)
 
     # install dry-run: what `helm template` runs (action.Install with DryRunStrategy=client).
-    chart = load_chart(chart_path, timer)
+    try:
+        chart = load_chart(chart_path, timer)
+    except helm.HelmError as e:  # loader.Load's error, as runInstall returns it
+        raise HelmCLIError(str(e)) from None
     try:
         meta = chart.metadata
         ctype = meta.get("type") or ""
@@ -762,6 +770,8 @@ def handle(req: dict[str, Any]) -> dict[str, Any]:
 
 
 def batch(default_repeat: int) -> int:
+    global BATCH_MODE
+    BATCH_MODE = True
     for line in sys.stdin:
         line = line.strip()
         if not line:
@@ -779,6 +789,12 @@ def batch(default_repeat: int) -> int:
             answer = {"ok": False, "error": str(e)}
         except (OracleError, json.JSONDecodeError) as e:
             answer = {"ok": False, "error": f"oracle: {e}", "oracle_error": True}
+        except Exception as e:  # noqa: BLE001 - keep serving the other requests
+            answer = {
+                "ok": False,
+                "error": f"oracle: internal error: {type(e).__name__}: {e}",
+                "oracle_error": True,
+            }
         if rid is not None:
             answer["id"] = rid
         sys.stdout.write(json.dumps(answer) + "\n")

@@ -313,25 +313,8 @@ fn skopeo(pairs: &[Pair], mapping: &Mapping) -> Result<Emitted, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::Image;
-    use crate::reference::Reference;
-    use crate::registry::Registry;
     use crate::registry::mapping::plan;
-
-    fn image(text: &str) -> Image {
-        Image {
-            reference: Reference::parse_normalized(text).unwrap_or_else(|e| panic!("{e}")),
-            sources: Vec::new(),
-            in_manifests: true,
-        }
-    }
-
-    fn mapping(registry: &str, keep: bool) -> Mapping {
-        Mapping {
-            registry: Registry::parse(registry).unwrap_or_else(|e| panic!("{e}")),
-            keep_registry_path: keep,
-        }
-    }
+    use crate::registry::mapping::test_support::{image, mapping};
 
     #[test]
     fn skopeo_groups_by_parent_path_unless_the_registry_path_is_kept() {

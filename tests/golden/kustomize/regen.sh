@@ -60,7 +60,7 @@ EOF
 golden remote "$tmp/remote"
 
 # ---- corpus entry points ----------------------------------------------------
-src=testdata/corpus/kubeflow/kustomize-src
+src=../shared/corpus/kubeflow/kustomize-src
 for k in $(cd $src && find . -name kustomization.yaml | sort); do
   dir=${k#./}; dir=${dir%/kustomization.yaml}
   name=corpus-${dir//\//-}
