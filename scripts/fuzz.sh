@@ -29,7 +29,14 @@ for dir in testdata/kustomize/*/*; do
   for f in $files; do cat "$f"; printf '\n---\n'; done > "fuzz/corpus/kustomize/$name"
 done
 
-for target in reference scan kustomize; do
+# template: every template of the corpus charts (and of testdata), each a seed on its own.
+mkdir -p fuzz/corpus/template
+corpus=${IMGSIFT_CORPUS:-../shared/corpus}
+find "$corpus/charts" testdata -path '*/templates/*' -type f -size -32k 2>/dev/null | while read -r f; do
+  cp "$f" "fuzz/corpus/template/$(sha1sum < "$f" | cut -c1-16)"
+done
+
+for target in reference scan kustomize template; do
   echo "== fuzzing $target for ${SECONDS_PER_TARGET}s"
   (cd fuzz && cargo fuzz run -s none --debug-assertions "$target" "corpus/$target" -- \
       -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

@@ -34,15 +34,22 @@ fi
 # The Debian packages start a registry and a containerd service where an init system runs; the
 # tests start their own (free ports, private sockets) and need neither.
 
+# The Helm renderer is tested against real Helm: Helm v4's Go SDK as the Python package
+# helm-python-sdk, pinned, in a virtual environment under target/ (no helm binary needed).
+log "Helm SDK (the renderer's oracle)"
+scripts/install-helm-sdk.sh >/dev/null
+
 # Snapshot tests compare against the reviewed snapshots in tests/snapshots and never
 # write new ones here: a missing or changed snapshot is a failure.
 export INSTA_UPDATE=no
+# The crypto cases of the Sprig parity tests run in full (the dev profile optimizes crypto).
+export SPRIG_SPECIAL_SLOW=1
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
 log "cargo clippy -D warnings"
-cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --workspace --all-targets -- -D warnings
 
 # The kustomize tests also compare with real kustomize where kubectl is installed; say which.
 if command -v kubectl >/dev/null 2>&1; then
@@ -52,6 +59,6 @@ else
 fi
 
 log "cargo test"
-cargo test --locked --all-targets
+cargo test --locked --workspace --all-targets
 
 log "all checks passed"

@@ -31,6 +31,84 @@ pub enum Command {
     Hosts(HostsArgs),
     /// Fail when any image would be pulled from anywhere but the private registry.
     Check(CheckArgs),
+    /// Print what `helm template` prints for a local chart (folder or .tgz), natively.
+    Render(RenderArgs),
+}
+
+/// The flags of `helm template` that a render takes, spelled as Helm spells them.
+#[derive(Debug, Args, Default, Clone)]
+pub struct HelmArgs {
+    /// The release name (default `release-name`).
+    #[arg(long = "name", value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// The release namespace (default `default`).
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Set values on the command line (`a.b=c,d=e`; repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Set string values (repeatable).
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    pub set_string: Vec<String>,
+
+    /// Set JSON values (repeatable).
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+
+    /// Set values from files (repeatable).
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+
+    /// Set a literal string value (repeatable).
+    #[arg(long = "set-literal", value_name = "KEY=VALUE")]
+    pub set_literal: Vec<String>,
+
+    /// The Kubernetes version for `.Capabilities.KubeVersion`.
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    pub kube_version: Option<String>,
+
+    /// Kubernetes API versions for `.Capabilities.APIVersions` (repeatable, comma lists).
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    pub api_versions: Vec<String>,
+
+    /// Render as an upgrade (`.Release.IsUpgrade`).
+    #[arg(long = "is-upgrade")]
+    pub is_upgrade: bool,
+}
+
+/// `imgsift render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// `[NAME] CHART`: the release name (optional) and the chart folder or `.tgz`.
+    #[arg(value_name = "ARGS", num_args = 1..=2, required = true)]
+    pub args: Vec<OsString>,
+
+    /// Helm values files, merged left to right (repeatable).
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub values: Vec<OsString>,
+
+    /// Helm's render flags.
+    #[command(flatten)]
+    pub helm: HelmArgs,
+
+    /// Include the CRDs of `crds/` folders.
+    #[arg(long = "include-crds")]
+    pub include_crds: bool,
+
+    /// Leave out test hooks.
+    #[arg(long = "skip-tests")]
+    pub skip_tests: bool,
+
+    /// Leave out every hook.
+    #[arg(long = "no-hooks")]
+    pub no_hooks: bool,
+
+    /// Only the manifests of these templates (`templates/x.yaml`; repeatable).
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
 }
 
 /// Output formats of `mirror`.
@@ -213,9 +291,14 @@ pub struct InputArgs {
     #[arg(long)]
     pub skip_test_hooks: bool,
 
-    /// A Helm values file, read as one whatever it holds (repeatable).
+    /// A Helm values file, read as one whatever it holds (repeatable); with a chart among
+    /// the inputs, a values file of its render, as `helm template -f`.
     #[arg(long = "values", short = 'f', value_name = "FILE")]
     pub values: Vec<OsString>,
+
+    /// Helm's render flags, for a chart among the inputs.
+    #[command(flatten)]
+    pub helm: HelmArgs,
 }
 
 /// Output formats of `scan`.

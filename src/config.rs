@@ -16,6 +16,7 @@ use crate::inputs::Input;
 use crate::registry::Registry;
 use crate::registry::mapping::Mapping;
 use crate::registry::readiness::CheckOptions;
+use crate::render::helm;
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct Config {
     pub inputs: Vec<Input>,
     /// How to read it: what extraction keeps (every command scans its inputs the same way).
     pub options: ExtractOptions,
+    /// The render flags of a chart named among the inputs (`-f`, `--set`, release name, ...).
+    pub helm: Option<helm::Options>,
     /// The command.
     pub command: CommandConfig,
 }
@@ -43,6 +46,17 @@ pub enum CommandConfig {
     Hosts(HostsConfig),
     /// `imgsift check`.
     Check(CheckConfig),
+    /// `imgsift render`.
+    Render(RenderConfig),
+}
+
+/// `imgsift render`.
+#[derive(Debug, Clone)]
+pub struct RenderConfig {
+    /// The chart folder or archive.
+    pub chart: PathBuf,
+    /// Helm's flags.
+    pub options: helm::Options,
 }
 
 /// What `mirror` renders.
@@ -124,6 +138,14 @@ impl Config {
     /// Converts parsed flags. `stdin_is_terminal` decides whether no INPUT means standard
     /// input (piped) or a usage error (nothing to read).
     pub fn from_cli(cli: Cli, stdin_is_terminal: bool) -> anyhow::Result<Config> {
+        let helm_args = match &cli.command {
+            Command::Scan(a) => Some((a.input.helm.clone(), a.input.values.clone())),
+            Command::Overlay(a) => Some((a.input.helm.clone(), a.input.values.clone())),
+            Command::Mirror(a) => Some((a.input.helm.clone(), a.input.values.clone())),
+            Command::Hosts(a) => Some((a.input.helm.clone(), a.input.values.clone())),
+            Command::Check(a) => Some((a.input.helm.clone(), a.input.values.clone())),
+            Command::Render(_) => None,
+        };
         let (inputs, options, command) = match cli.command {
             Command::Scan(args) => {
                 let output = match (&args.why, args.output) {
@@ -210,16 +232,108 @@ impl Config {
                     },
                 }),
             ),
+            Command::Render(args) => {
+                let (name, chart) = match args.args.as_slice() {
+                    [chart] => (args.helm.name.clone(), chart),
+                    [name, chart] => (Some(name.to_string_lossy().into_owned()), chart),
+                    _ => bail!("give [NAME] CHART"),
+                };
+                let mut options = helm_options(&args.helm, &args.values);
+                options.name = name.or(options.name);
+                options.include_crds = args.include_crds;
+                options.skip_tests = args.skip_tests;
+                options.no_hooks = args.no_hooks;
+                options.show_only = args.show_only.clone();
+                // What `render` prints may be applied: its random Secrets must be as
+                // unpredictable as Helm's.
+                options.os_random = true;
+                (
+                    Vec::new(),
+                    ExtractOptions::default(),
+                    CommandConfig::Render(RenderConfig {
+                        chart: PathBuf::from(chart),
+                        options,
+                    }),
+                )
+            }
         };
         if cli.threads == Some(0) {
             bail!("--threads must be at least 1");
         }
+        let (inputs, helm) = render_inputs(inputs, helm_args)?;
         Ok(Config {
             threads: cli.threads,
             inputs,
             options,
+            helm,
             command,
         })
+    }
+}
+
+/// With a chart among the inputs, `-f` files and `--set` flags are its render's inputs (as
+/// for `helm template`), not values files of their own; without one, `-f` files are values
+/// files, and `--set` has nothing to apply to.
+fn render_inputs(
+    inputs: Vec<Input>,
+    args: Option<(cli::HelmArgs, Vec<std::ffi::OsString>)>,
+) -> anyhow::Result<(Vec<Input>, Option<helm::Options>)> {
+    let Some((args, values)) = args else {
+        return Ok((inputs, None));
+    };
+    let has_chart = inputs.iter().any(|input| match input {
+        Input::Path(path) => {
+            path.join("Chart.yaml").is_file()
+                || path.file_name().is_some_and(|n| n == "Chart.yaml")
+                || (path.is_file() && crate::inputs::chart::is_archive_name(path))
+        }
+        _ => false,
+    });
+    let options = helm_options(&args, &values);
+    let flags_given = !options.sets.is_empty()
+        || options.name.is_some()
+        || options.namespace.is_some()
+        || options.kube_version.is_some()
+        || !options.api_versions.is_empty()
+        || options.is_upgrade;
+    if !has_chart {
+        if flags_given {
+            bail!(
+                "--set, --name, --namespace and the other render flags need a Helm chart among the inputs"
+            );
+        }
+        return Ok((inputs, None));
+    }
+    let inputs = inputs
+        .into_iter()
+        .filter(|input| !matches!(input, Input::Values(_)))
+        .collect();
+    Ok((inputs, Some(options)))
+}
+
+/// Helm's render flags as the renderer's options.
+fn helm_options(args: &cli::HelmArgs, values: &[std::ffi::OsString]) -> helm::Options {
+    // Helm applies the kinds in this order, whatever order the flags were given in.
+    let mut sets = Vec::new();
+    let kinds = [
+        (helm::SetKind::Json, &args.set_json),
+        (helm::SetKind::Set, &args.set),
+        (helm::SetKind::String, &args.set_string),
+        (helm::SetKind::File, &args.set_file),
+        (helm::SetKind::Literal, &args.set_literal),
+    ];
+    for (kind, list) in kinds {
+        sets.extend(list.iter().map(|text| (kind, text.clone())));
+    }
+    helm::Options {
+        name: args.name.clone(),
+        namespace: args.namespace.clone(),
+        values_files: values.iter().map(PathBuf::from).collect(),
+        sets,
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        is_upgrade: args.is_upgrade,
+        ..helm::Options::default()
     }
 }
 

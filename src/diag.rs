@@ -35,7 +35,7 @@ impl fmt::Display for Severity {
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $name:ident = $code:literal,)*) => {
         /// The stable code of a diagnostic: `I` inputs, `D` documents, `R` image references,
-        /// `V` values files, `K` kustomize builds, `O` outputs.
+        /// `V` values files, `K` kustomize builds, `H` Helm charts, `O` outputs.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $($(#[doc = $doc])* $name,)*
@@ -134,6 +134,12 @@ codes! {
     ExtraDocuments = "K012",
     /// An `images` entry's name is not a pattern kustomize can match.
     Pattern = "K013",
+    /// A Helm chart cannot be loaded (a bad `Chart.yaml`, an archive out of bounds).
+    ChartUnloadable = "H001",
+    /// A Helm chart cannot be rendered at all (a missing dependency, a `kubeVersion` refused).
+    ChartUnrenderable = "H002",
+    /// A template of a Helm chart fails to parse or execute (`fail`, `required`, an error).
+    TemplateFailed = "H003",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",
     /// An image cannot be pointed at the private registry in the shape its values use.

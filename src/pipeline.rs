@@ -10,7 +10,7 @@
 //! is a diagnostic tied to a file and position; nothing stops the scan of the other documents
 //! and files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use crate::extract::{self, ChartInfo, ExtractOptions, Output};
 use crate::inputs::chart::{self, ChartMeta};
 use crate::inputs::{self, Input, Resolved, Role, SourceFile, archive};
 use crate::inventory::Inventory;
-use crate::render::{self, Renderer};
+use crate::render::{self, Context, Renderer};
 
 /// Bytes of documents handed to the thread pool at a time.
 const BATCH_BYTES: usize = 4 << 20;
@@ -49,9 +49,18 @@ impl Progress for NoProgress {
 }
 
 /// Scans every input into an inventory (values entries not resolved yet: that needs the
-/// whole run).
-pub fn scan(inputs: &[Input], options: &ExtractOptions, progress: &dyn Progress) -> Inventory {
+/// whole run). `helm` holds the render flags of a chart named on the command line.
+pub fn scan(
+    inputs: &[Input],
+    options: &ExtractOptions,
+    helm: Option<&crate::render::helm::Options>,
+    progress: &dyn Progress,
+) -> Inventory {
     let mut inventory = Inventory::new(options.keep_sources);
+    let named = Context {
+        limits: options.limits,
+        helm: helm.cloned(),
+    };
     for input in inputs {
         let mut diagnostics = Vec::new();
         let resolved = inputs::resolve(input, &mut diagnostics);
@@ -61,14 +70,18 @@ pub fn scan(inputs: &[Input], options: &ExtractOptions, progress: &dyn Progress)
         match resolved {
             None => {}
             Some(Resolved::Single(file)) => match root_of(&file) {
-                Some((dir, renderer)) => {
-                    let rendered = renderer.render(&dir, &options.limits);
+                Some((root, renderer)) => {
+                    let rendered = renderer.render(&root, &named);
                     extract_rendered(rendered, options, &mut inventory);
                 }
                 None => scan_file(&file, options, &mut inventory),
             },
             Some(Resolved::Directory(files)) => {
-                scan_directory(files, options, progress, &mut inventory);
+                let dir = match input {
+                    Input::Path(path) => Some(path.as_path()),
+                    _ => None,
+                };
+                scan_directory(files, options, dir, &named, progress, &mut inventory);
             }
         }
     }
@@ -80,16 +93,11 @@ pub fn scan(inputs: &[Input], options: &ExtractOptions, progress: &dyn Progress)
     inventory
 }
 
-/// The root to render when a file named on its own is a renderer's root file (a
-/// kustomization file): its folder.
+/// The root to render when a file is a renderer's (a kustomization file or `Chart.yaml`: its
+/// folder; a packaged chart: itself).
 fn root_of(file: &SourceFile) -> Option<(PathBuf, &'static dyn Renderer)> {
-    let path = file.path.as_ref()?;
-    let renderer = render::claiming(path)?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    Some((dir, renderer))
+    let (root, index) = render::claiming(file.path.as_ref()?)?;
+    Some((root, *render::RENDERERS.get(index)?))
 }
 
 /// A root found in a walk, rendered.
@@ -105,35 +113,73 @@ struct Built {
 fn scan_directory(
     files: Vec<SourceFile>,
     options: &ExtractOptions,
+    named: Option<&Path>,
+    context: &Context,
     progress: &dyn Progress,
     inventory: &mut Inventory,
 ) {
+    // The folder the user named renders with the render flags; roots found below it render
+    // with their defaults.
+    let deeper = Context {
+        limits: context.limits,
+        helm: None,
+    };
+    let is_named = |root: &Path| {
+        named.is_some_and(|n| std::fs::canonicalize(n).ok() == std::fs::canonicalize(root).ok())
+    };
     // A folder with two root files is one root (kustomize refuses it; the first name in
     // kustomize's order is built).
     let roots: Vec<(PathBuf, usize)> = files
         .iter()
-        .filter_map(root_of)
-        .map(|(dir, renderer)| (dir, renderer_index(renderer)))
+        .filter_map(|file| render::claiming(file.path.as_ref()?))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     progress.start((files.len() + roots.len()) as u64);
-    let builds: Vec<Built> = roots
-        .par_iter()
-        .filter_map(|(dir, index)| {
-            let renderer = render::RENDERERS.get(*index)?;
-            let rendered = renderer.render(dir, &options.limits);
-            progress.advance();
-            let root_file = renderer
-                .root_file(dir)
-                .and_then(|f| std::fs::canonicalize(f).ok())
-                .unwrap_or_default();
-            Some(Built {
-                root_file,
-                rendered,
-            })
+    let render_one = |(dir, index): &(PathBuf, usize)| {
+        let renderer = render::RENDERERS.get(*index)?;
+        let context = if is_named(dir) { context } else { &deeper };
+        let rendered = renderer.render(dir, context);
+        progress.advance();
+        let root_file = renderer
+            .root_file(dir)
+            .and_then(|f| std::fs::canonicalize(f).ok())
+            .unwrap_or_default();
+        Some(Built {
+            root_file,
+            rendered,
         })
-        .collect();
+    };
+    // Roots render outermost first, in waves by how many roots enclose them: a root whose root
+    // file an enclosing render already read (a chart's vendored subcharts, a kustomize base
+    // kept inside its overlay's folder) is left out without rendering it on its own, which
+    // would be thrown away below and, for an umbrella chart, costs more than the chart.
+    let dirs: BTreeSet<&Path> = roots.iter().map(|(dir, _)| dir.as_path()).collect();
+    let depth = |dir: &Path| dir.ancestors().skip(1).filter(|a| dirs.contains(a)).count();
+    let mut waves: BTreeMap<usize, Vec<&(PathBuf, usize)>> = BTreeMap::new();
+    for root in &roots {
+        waves.entry(depth(&root.0)).or_default().push(root);
+    }
+    let mut builds: Vec<Built> = Vec::new();
+    for wave in waves.into_values() {
+        let read: BTreeSet<&PathBuf> = builds.iter().flat_map(|b| &b.rendered.consumed).collect();
+        let pending: Vec<&(PathBuf, usize)> = wave
+            .into_iter()
+            .filter(|(dir, index)| {
+                let skip = render::RENDERERS
+                    .get(*index)
+                    .and_then(|r| r.root_file(dir))
+                    .and_then(|f| std::fs::canonicalize(f).ok())
+                    .is_some_and(|f| read.contains(&f));
+                if skip {
+                    progress.advance();
+                }
+                !skip
+            })
+            .collect();
+        let done: Vec<Built> = pending.par_iter().filter_map(|r| render_one(r)).collect();
+        builds.extend(done);
+    }
     // Root A is left out when another root B read A's root file and A did not read B's (two
     // roots that include each other are a cycle, reported by both renders).
     let consumed_by = |file: &PathBuf, other: &Built| other.rendered.consumed.contains(file);
@@ -187,13 +233,6 @@ fn scan_directory(
     }
 }
 
-fn renderer_index(renderer: &'static dyn Renderer) -> usize {
-    render::RENDERERS
-        .iter()
-        .position(|r| std::ptr::addr_eq(*r, renderer))
-        .unwrap_or(0)
-}
-
 /// Extracts the images of a render's documents.
 fn extract_rendered(
     rendered: render::Rendered,
@@ -205,6 +244,21 @@ fn extract_rendered(
     }
     for diagnostic in rendered.diagnostics {
         inventory.diagnose(diagnostic);
+    }
+    for source in &rendered.sources {
+        let mut part = Inventory::new(true);
+        scan_stream(
+            source.text.as_bytes(),
+            &source.file,
+            source.role,
+            options,
+            &mut part,
+        );
+        if source.unrendered_only {
+            inventory.absorb_unrendered(part);
+        } else {
+            inventory.merge(part);
+        }
     }
     let results: Vec<Output> = rendered
         .documents
@@ -236,6 +290,7 @@ fn chart_beside(dir: &str, options: &ExtractOptions) -> Option<ChartInfo> {
     let meta = ChartMeta::read_dir(folder, &options.limits)?;
     Some(ChartInfo {
         dir: dir.to_owned(),
+        name: crate::inputs::chart::METADATA_FILE.to_owned(),
         app_version: meta.app_version,
     })
 }
@@ -246,7 +301,7 @@ fn scan_file(file: &SourceFile, options: &ExtractOptions, inventory: &mut Invent
     }
     // A renderer's root file that no render consumed is still not a values file.
     let role = match &file.path {
-        Some(path) if render::claiming(path).is_some() => Role::Manifest,
+        Some(path) if render::claiming(path).is_some() && !file.archive => Role::Manifest,
         _ => file.role,
     };
     match file.open() {

@@ -72,6 +72,10 @@ fn named_paths(text: &str) -> Vec<Vec<String>> {
     let mut paths = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
+        if !code.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
         let rest = &code[i..];
         let starts_word = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         if starts_word && (rest.starts_with("crate::") || rest.starts_with("super::")) {

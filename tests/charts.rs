@@ -20,12 +20,15 @@ fn sources(json: &Value) -> Vec<(String, String, String, u64)> {
 }
 
 #[test]
-fn chart_annotations_are_read_from_the_chart_and_its_packaged_subcharts_at_any_depth() {
+fn a_chart_whose_template_fails_is_read_through_its_annotations_and_values_at_any_depth() {
+    // The umbrella's template needs `image.repository`, which its values do not have: Helm
+    // cannot render it either. The failure is a diagnostic, and the metadata and values of the
+    // chart and of its packaged subcharts stand in for the render.
     let run = imgsift(&["scan", "-o", "json", "testdata/charts/umbrella"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
-        run.stderr, "",
-        "templates/ of the chart and of the archives are not read"
+        run.stderr,
+        "testdata/charts/umbrella/templates/deployment.yaml:10:29: error[H003]: umbrella/templates/deployment.yaml cannot be rendered: nil pointer evaluating interface {}.repository; the chart's values are read as values\n"
     );
     let archive = "testdata/charts/umbrella/charts/cache-0.3.0.tgz";
     let nested = format!("{archive}!/cache/charts/metrics-0.1.0.tgz!/metrics");
@@ -81,14 +84,39 @@ fn chart_annotations_are_read_from_the_chart_and_its_packaged_subcharts_at_any_d
 }
 
 #[test]
-fn a_packaged_chart_named_on_the_command_line_is_read() {
-    let run = imgsift(&["scan", "testdata/charts/umbrella/charts/cache-0.3.0.tgz"]);
+fn a_packaged_chart_named_on_the_command_line_is_rendered() {
+    // Its template renders no container (as with Helm), so the images its annotations and
+    // values name are listed apart, as what the chart does not pull.
+    let archive = "testdata/charts/umbrella/charts/cache-0.3.0.tgz";
+    let run = imgsift(&["scan", archive]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let json = imgsift(&["scan", "-o", "json", archive]).json();
+    let unrendered: Vec<(String, String)> = json["unrendered"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| (text(u, "ref"), text(u, "path")))
+        .collect();
     assert_eq!(
-        run.lines(),
+        unrendered,
         [
-            "docker.io/bitnami/redis:7.2.4-debian-12-r9",
-            "quay.io/acme/metrics-exporter:0.9.1"
+            (
+                "docker.io/bitnami/redis:7.2.4-debian-12-r9".to_owned(),
+                "annotations.images[0].image".to_owned()
+            ),
+            (
+                "docker.io/bitnami/redis:7.2.4-debian-12-r9".to_owned(),
+                "image".to_owned()
+            ),
+            (
+                "quay.io/acme/metrics-exporter:0.9.1".to_owned(),
+                "annotations[\"helm.sh/images\"][0].image".to_owned()
+            ),
+            (
+                "quay.io/acme/metrics-exporter:0.9.1".to_owned(),
+                "image".to_owned()
+            ),
         ]
     );
 }
@@ -99,9 +127,18 @@ fn a_corrupt_archive_is_a_diagnostic_and_other_inputs_are_still_read() {
     let bad = dir.path().join("broken-1.0.0.tgz");
     std::fs::write(&bad, b"this is not gzip").unwrap_or_else(|e| panic!("{e}"));
     let bad = bad.to_string_lossy().into_owned();
+    // A Chart.yaml named on its own stands for its chart (whose template fails: its values
+    // and metadata stand in).
     let run = imgsift(&["scan", &bad, "testdata/charts/umbrella/Chart.yaml"]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.lines(), ["ghcr.io/acme/umbrella-api:2.4.0"]);
+    assert_eq!(
+        run.lines(),
+        [
+            "docker.io/bitnami/redis:7.2.4-debian-12-r9",
+            "ghcr.io/acme/umbrella-api:2.4.0",
+            "quay.io/acme/metrics-exporter:0.9.1"
+        ]
+    );
     assert!(
         run.stderr.starts_with(&format!(
             "{bad}:1:1: error[I006]: not a readable chart archive"
@@ -137,6 +174,6 @@ fn chart_metadata_is_recognised_by_content_whatever_the_file_name() {
 #[test]
 fn strict_leaves_chart_annotations_and_values_out() {
     let run = imgsift(&["scan", "--strict", "testdata/charts/umbrella"]);
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 2, "the template fails: {}", run.stderr);
     assert_eq!(run.stdout, "");
 }

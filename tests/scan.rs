@@ -337,10 +337,13 @@ fn piped_standard_input_is_read_without_arguments_and_with_dash() {
 }
 
 #[test]
-fn a_directory_walk_reads_yaml_yml_and_json_and_skips_hidden_text_and_chart_templates() {
+fn a_directory_walk_reads_yaml_yml_and_json_and_skips_hidden_text_and_renders_charts() {
     let run = imgsift(&["scan", "-o", "json", "testdata/scan/tree"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr, "", "chart templates must not be parsed");
+    assert_eq!(
+        run.stderr, "",
+        "chart templates are rendered, never parsed as YAML"
+    );
     let json = run.json();
     assert_eq!(
         refs(&json),
@@ -348,7 +351,9 @@ fn a_directory_walk_reads_yaml_yml_and_json_and_skips_hidden_text_and_chart_temp
             "example.com/tree/a:1",
             "example.com/tree/b:1",
             "example.com/tree/c:1",
-            "example.com/tree/d:1"
+            "example.com/tree/chart:1.0.0",
+            "example.com/tree/d:1",
+            "example.com/tree/sub:2",
         ]
     );
     let files: Vec<String> = image_sources(&json)
@@ -362,9 +367,14 @@ fn a_directory_walk_reads_yaml_yml_and_json_and_skips_hidden_text_and_chart_temp
             "testdata/scan/tree/link-to-a.yaml",
             "testdata/scan/tree/sub/b.yml",
             "testdata/scan/tree/sub/c.json",
+            "testdata/scan/tree/chart/templates/deployment.yaml",
+            "testdata/scan/tree/chart/values.yaml",
             "testdata/scan/tree/sub/D.YAML",
+            "testdata/scan/tree/chart/charts/sub/templates/deployment.yaml",
+            "testdata/scan/tree/chart/values.yaml",
         ],
-        "a linked file is read; a linked directory is not followed"
+        "a linked file is read; a linked directory is not followed; a chart's images are \
+         placed at the template that wrote them and the values that named them"
     );
 }
 

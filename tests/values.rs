@@ -57,6 +57,71 @@ fn every_chart_values_file_yields_its_reviewed_images_and_unresolved_entries() {
     }
 }
 
+/// The summary lines of one values file of a run (`file` as displayed).
+fn summary_of(json: &Value, file: &str) -> String {
+    let mut lines = Vec::new();
+    for (reference, source) in image_sources(json) {
+        if text(source, "file") != file {
+            continue;
+        }
+        let mut line = format!(
+            "image {reference} {} {}",
+            text(source, "class"),
+            text(source, "path")
+        );
+        if let Some(from) = source["tag_from"].as_str() {
+            line.push_str(&format!(" tag_from={from}"));
+        }
+        lines.push(line);
+    }
+    for entry in json["unresolved"].as_array().into_iter().flatten() {
+        if text(entry, "file") == file {
+            lines.push(format!(
+                "unresolved {} {}",
+                text(entry, "repository"),
+                text(entry, "path")
+            ));
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn side_by_side_values_files_take_tags_only_from_their_own_charts_metadata() {
+    // The folder keeps `jenkins-Chart.yaml`, `postgresql-Chart.yaml` and `redis-Chart.yaml`
+    // beside eleven charts' values: only jenkins' untagged controller image may take an
+    // appVersion (its own); argo-cd's or cert-manager's must not take postgresql's.
+    let dir = "../shared/corpus/charts-values";
+    let run = imgsift(&["scan", "-o", "json", dir]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let jenkins = summary_of(&json, &format!("{dir}/jenkins-values.yaml"));
+    assert!(
+        jenkins.contains(
+            "image docker.io/jenkins/jenkins:2.568.2-jdk21 values controller.image tag_from=appVersion"
+        ),
+        "{jenkins}"
+    );
+    for name in [
+        "argo-cd-values",
+        "argo-workflows-values",
+        "cert-manager-values",
+        "ingress-nginx-values",
+        "istio-cni-values",
+        "istiod-values",
+        "kube-prometheus-stack-values",
+        "postgresql-values",
+        "redis-values",
+        "ztunnel-values",
+    ] {
+        assert_eq!(
+            summary_of(&json, &format!("{dir}/{name}.yaml")),
+            read(&format!("tests/golden/values/{name}.txt")),
+            "{name}: scanned with the folder, it must read as it does alone"
+        );
+    }
+}
+
 #[test]
 fn deploykf_images_are_found_where_its_air_gap_guide_says_they_are() {
     let run = imgsift(&[
@@ -91,7 +156,7 @@ fn deploykf_images_are_found_where_its_air_gap_guide_says_they_are() {
 
 #[test]
 fn every_values_shape_is_read_with_tags_as_written_and_decoys_ignored() {
-    let run = imgsift(&["scan", "-o", "json", "testdata/values/shapes"]);
+    let run = imgsift(&["scan", "-o", "json", "testdata/values/shapes/values.yaml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "", "decoys give neither images nor warnings");
     let text = summary(&run.json());
@@ -118,8 +183,8 @@ fn a_missing_tag_comes_from_the_charts_app_version() {
         "scan",
         "-o",
         "json",
-        "testdata/values/shapes",
-        "testdata/values/cert-manager-style",
+        "testdata/values/shapes/values.yaml",
+        "testdata/values/cert-manager-style/values.yaml",
     ]);
     let text = summary(&run.json());
     assert!(text.contains("image ghcr.io/acme/api:3.1.4 values api.image tag_from=appVersion"));
@@ -148,7 +213,9 @@ fn jenkins_appends_its_tag_label_to_the_app_version() {
         )
         .unwrap_or_else(|e| panic!("{e}"));
     }
-    let run = common::imgsift_in(dir.path(), &["scan", "-o", "json", "jenkins"]);
+    // The values file named on its own: a chart folder would be rendered, and this one has
+    // no templates.
+    let run = common::imgsift_in(dir.path(), &["scan", "-o", "json", "jenkins/values.yaml"]);
     let text = summary(&run.json());
     assert!(
         text.contains("image docker.io/jenkins/jenkins:2.568.2-jdk21 values controller.image tag_from=appVersion"),
@@ -196,14 +263,14 @@ fn values_images_that_no_scanned_manifest_uses_are_warned_about() {
     let run = imgsift(&[
         "scan",
         "testdata/scan/workloads.yaml",
-        "testdata/values/shapes",
+        "testdata/values/shapes/values.yaml",
     ]);
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains(
         "testdata/values/shapes/values.yaml:12:10: warning[V002]: app.image: ghcr.io/acme/app:1.10 is set here but no manifest scanned with it uses it"
     ), "{}", run.stderr);
     // Without manifests in the run there is nothing to compare with, and no such warning.
-    let alone = imgsift(&["scan", "testdata/values/shapes"]);
+    let alone = imgsift(&["scan", "testdata/values/shapes/values.yaml"]);
     assert!(!alone.stderr.contains("no manifest scanned with it uses it"));
 }
 
@@ -240,6 +307,6 @@ fn kustomization_files_are_not_values_files() {
 
 #[test]
 fn strict_leaves_values_out() {
-    let run = imgsift(&["scan", "--strict", "testdata/values/shapes"]);
+    let run = imgsift(&["scan", "--strict", "testdata/values/shapes/values.yaml"]);
     assert_eq!(run.stdout, "");
 }

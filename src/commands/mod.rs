@@ -10,6 +10,7 @@ mod check;
 mod hosts;
 mod mirror;
 mod overlay;
+mod render;
 mod scan;
 
 use std::io::{self, Write};
@@ -50,13 +51,23 @@ pub fn run(
     progress: &dyn Progress,
 ) -> io::Result<Outcome> {
     let mut io = Io { out, err };
-    let finished = pipeline::scan(&config.inputs, &config.options, progress).finish();
+    if let CommandConfig::Render(config) = &config.command {
+        return render::run(config, &mut io);
+    }
+    let finished = pipeline::scan(
+        &config.inputs,
+        &config.options,
+        config.helm.as_ref(),
+        progress,
+    )
+    .finish();
     match &config.command {
         CommandConfig::Scan(config) => scan::run(config, &finished, &mut io),
         CommandConfig::Overlay(config) => overlay::run(config, &finished, &mut io),
         CommandConfig::Mirror(config) => mirror::run(config, &finished, &mut io),
         CommandConfig::Hosts(config) => hosts::run(config, &finished, &mut io),
         CommandConfig::Check(config) => check::run(config, &finished, &mut io),
+        CommandConfig::Render(_) => Ok(Outcome::Success),
     }
 }
 

@@ -17,7 +17,17 @@ struct Document<'a> {
     version: u32,
     images: Vec<ImageOut<'a>>,
     unresolved: &'a [Unresolved],
+    unrendered: Vec<UnrenderedOut<'a>>,
     diagnostics: &'a [Diagnostic],
+}
+
+/// An image a rendered chart names but does not pull, with where it is named.
+#[derive(Serialize)]
+struct UnrenderedOut<'a> {
+    #[serde(rename = "ref")]
+    reference: String,
+    #[serde(flatten)]
+    source: SourceOut<'a>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +98,14 @@ pub fn write_json(out: &mut dyn Write, inventory: &Finished) -> io::Result<()> {
             })
             .collect(),
         unresolved: &inventory.unresolved,
+        unrendered: inventory
+            .unrendered
+            .iter()
+            .map(|u| UnrenderedOut {
+                reference: u.reference.to_string(),
+                source: SourceOut::new(&u.source),
+            })
+            .collect(),
         diagnostics: &inventory.diagnostics,
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

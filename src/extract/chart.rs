@@ -21,12 +21,13 @@ pub fn chart_yaml<'e>(
 ) {
     let doc = ex.doc();
     let file: &str = ex.file();
-    let dir = match file.rfind('/') {
-        Some(i) => file[..i].to_owned(),
-        None => String::new(),
+    let (dir, name) = match file.rfind('/') {
+        Some(i) => (file[..i].to_owned(), file[i + 1..].to_owned()),
+        None => (String::new(), file.to_owned()),
     };
     ex.out.charts.push(ChartInfo {
         dir,
+        name,
         app_version: meta.app_version,
     });
     let Some(annotations) = doc.get(root, "annotations") else {

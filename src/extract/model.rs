@@ -200,6 +200,9 @@ pub struct ValuesEntry {
     pub counted: bool,
     /// How it was composed, when the overlay asked.
     pub shape: Option<Box<Shape>>,
+    /// The entry belongs to a chart that rendered: it is an image only if the render pulls
+    /// it, and is listed apart (`unrendered`) when the render does not.
+    pub unrendered: bool,
 }
 
 /// A chart's metadata: where its Chart.yaml is and its `appVersion`.
@@ -207,6 +210,8 @@ pub struct ValuesEntry {
 pub struct ChartInfo {
     /// The folder holding the Chart.yaml, as displayed (`charts/redis`, `x.tgz!/redis`).
     pub dir: String,
+    /// The file name of the metadata (`Chart.yaml`, or a kept copy such as `redis-Chart.yaml`).
+    pub name: String,
     /// `appVersion`, as written.
     pub app_version: Option<String>,
 }

@@ -50,6 +50,7 @@ impl Sink for ValuesSink {
             default_tag_suffix,
             counted: !ex.options.strict,
             shape,
+            unrendered: false,
         });
     }
 }

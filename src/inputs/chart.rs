@@ -7,8 +7,12 @@
 //! found (an archive member, a file named on its own): `apiVersion` `v1` or `v2`, a `name`, a
 //! `version` and no `kind`. Everything that asks one of these questions asks it here.
 
-use std::path::Path;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
+use flate2::read::GzDecoder;
+
+use super::glob;
 use crate::documents::{Doc, Limits, NodeId, yaml};
 
 /// The file that makes a folder a chart.
@@ -133,6 +137,383 @@ fn app_version(doc: &Doc<'_>, root: NodeId) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// Helm's bound on a whole chart, decompressed (`MaxDecompressedChartSize`).
+pub const MAX_CHART_BYTES: u64 = 100 << 20;
+
+/// Helm's bound on one file of a chart (`MaxDecompressedFileSize`).
+pub const MAX_FILE_BYTES: u64 = 5 << 20;
+
+/// How many files one chart may hold, subcharts' archives counted as one: a bound on memory
+/// and time that no real chart comes near (the largest in the corpus has a few hundred).
+const MAX_FILES: usize = 20_000;
+
+/// How deep folders of a chart may nest.
+const MAX_DIR_DEPTH: usize = 64;
+
+/// One file of a chart, named by its path inside the chart with `/` separators
+/// (`templates/deployment.yaml`, `charts/redis-17.1.0.tgz`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartFile {
+    /// The path inside the chart.
+    pub name: String,
+    /// The contents, a leading UTF-8 byte order mark removed (as Helm's loader does).
+    pub data: Vec<u8>,
+}
+
+fn without_bom(mut data: Vec<u8>) -> Vec<u8> {
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+    }
+    data
+}
+
+/// The files of the chart folder `dir`, as Helm's directory loader reads them: every file
+/// below it in name order, minus what `.helmignore` (at the chart's top only) and Helm's
+/// default rule `templates/.?*` leave out. A file over [`MAX_FILE_BYTES`], or a pipe or
+/// device, is an error, as in Helm. Symbolic links are followed only when they lead to a place
+/// inside the chart folder, so that rendering a chart reads nothing outside what the user
+/// named (Helm follows every link).
+pub fn read_dir(dir: &Path) -> Result<Vec<ChartFile>, String> {
+    let ignore = match std::fs::read(dir.join(".helmignore")) {
+        Ok(text) => IgnoreRules::parse(&String::from_utf8_lossy(&without_bom(text)))?,
+        Err(_) => IgnoreRules::default(),
+    };
+    let root = std::fs::canonicalize(dir)
+        .map_err(|e| format!("{}: {}", dir.display(), crate::diag::describe_io_error(&e)))?;
+    let mut walk = DirWalk {
+        root,
+        ignore,
+        files: Vec::new(),
+        bytes: 0,
+        visited: Vec::new(),
+    };
+    walk.dir(dir, "", 0)?;
+    Ok(walk.files)
+}
+
+struct DirWalk {
+    root: PathBuf,
+    ignore: IgnoreRules,
+    files: Vec<ChartFile>,
+    bytes: u64,
+    /// Canonical folders being walked, so that a link back up cannot loop.
+    visited: Vec<PathBuf>,
+}
+
+impl DirWalk {
+    fn dir(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<(), String> {
+        if depth > MAX_DIR_DEPTH {
+            return Err(format!(
+                "{}: folders nest more than {MAX_DIR_DEPTH} deep",
+                dir.display()
+            ));
+        }
+        let canonical = std::fs::canonicalize(dir)
+            .map_err(|e| format!("{}: {}", dir.display(), crate::diag::describe_io_error(&e)))?;
+        if self.visited.contains(&canonical) {
+            return Ok(());
+        }
+        self.visited.push(canonical);
+        let mut entries: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {}", dir.display(), crate::diag::describe_io_error(&e)))?
+            .filter_map(Result::ok)
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        // Go's walk visits names in byte order.
+        entries.sort();
+        for (name, path) in entries {
+            let relative = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let Ok(link_meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            let meta = if link_meta.file_type().is_symlink() {
+                match std::fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(&self.root) => {
+                        match std::fs::metadata(&target) {
+                            Ok(meta) => meta,
+                            Err(_) => continue,
+                        }
+                    }
+                    // A link out of the chart, or to nothing: not read.
+                    _ => continue,
+                }
+            } else {
+                link_meta
+            };
+            if meta.is_dir() {
+                if self.ignore.ignores(&relative, true) {
+                    continue;
+                }
+                self.dir(&path, &relative, depth + 1)?;
+                continue;
+            }
+            if self.ignore.ignores(&relative, false) {
+                continue;
+            }
+            if !meta.is_file() {
+                return Err(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    path.display()
+                ));
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(format!(
+                    "chart file {name:?} is larger than the maximum file size {MAX_FILE_BYTES}"
+                ));
+            }
+            self.bytes += meta.len();
+            if self.bytes > MAX_CHART_BYTES || self.files.len() >= MAX_FILES {
+                return Err(format!(
+                    "the chart is larger than {} MiB or {MAX_FILES} files",
+                    MAX_CHART_BYTES >> 20
+                ));
+            }
+            let mut data = Vec::new();
+            std::fs::File::open(&path)
+                .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut data))
+                .map_err(|e| {
+                    format!(
+                        "error reading {relative}: {}",
+                        crate::diag::describe_io_error(&e)
+                    )
+                })?;
+            self.files.push(ChartFile {
+                name: relative,
+                data: without_bom(data),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The files of a packaged chart (a gzip-compressed tar), as Helm's archive loader reads
+/// them: the top folder of every entry stripped, within Helm's bounds ([`MAX_CHART_BYTES`] in
+/// all, [`MAX_FILE_BYTES`] a file), and refused, as Helm refuses it, when an entry's path is
+/// absolute or leaves the chart.
+pub fn read_archive(reader: impl Read) -> Result<Vec<ChartFile>, String> {
+    read_archive_named(reader).map(|(_, files)| files)
+}
+
+/// As [`read_archive`], with the name of the archive's top folder (the chart's name, as
+/// `helm package` writes it), which display paths keep: `x.tgz!/chart/values.yaml`.
+pub fn read_archive_named(reader: impl Read) -> Result<(String, Vec<ChartFile>), String> {
+    // The compressed stream is bounded by what it may decompress to, plus tar's headers.
+    let limited = GzDecoder::new(reader).take(MAX_CHART_BYTES + (MAX_FILES as u64) * 1024);
+    let mut archive = tar::Archive::new(limited);
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("not a readable chart archive: {e}"))?;
+    let mut files = Vec::new();
+    let mut top = String::new();
+    let mut remaining = MAX_CHART_BYTES;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("not a readable chart archive: {e}"))?;
+        let kind = entry.header().entry_type();
+        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
+            continue;
+        }
+        if !kind.is_file() {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name = archive_member_name(&raw)?;
+        if top.is_empty() {
+            top = raw.split(['/', '\\']).next().unwrap_or_default().to_owned();
+        }
+        let size = entry.header().size().unwrap_or(u64::MAX);
+        if size > remaining {
+            return Err(format!(
+                "decompressed chart is larger than the maximum size {MAX_CHART_BYTES}"
+            ));
+        }
+        if size > MAX_FILE_BYTES {
+            return Err(format!(
+                "decompressed chart file {raw:?} is larger than the maximum file size {MAX_FILE_BYTES}"
+            ));
+        }
+        if files.len() >= MAX_FILES {
+            return Err(format!(
+                "the chart archive holds more than {MAX_FILES} files"
+            ));
+        }
+        let mut data = Vec::new();
+        (&mut entry)
+            .take(size)
+            .read_to_end(&mut data)
+            .map_err(|e| format!("not a readable chart archive: {e}"))?;
+        remaining -= data.len() as u64;
+        files.push(ChartFile {
+            name,
+            data: without_bom(data),
+        });
+    }
+    if files.is_empty() {
+        return Err("no files in chart archive".to_owned());
+    }
+    Ok((top, files))
+}
+
+/// The name of an archive member inside its chart: the first path component stripped,
+/// cleaned, and refused when it is absolute or leaves the chart (Helm's rules).
+fn archive_member_name(raw: &str) -> Result<String, String> {
+    let delimiter = if raw.contains('\\') { '\\' } else { '/' };
+    let parts: Vec<&str> = raw.split(delimiter).collect();
+    if parts.first() == Some(&METADATA_FILE) {
+        return Err("chart yaml not in base directory".to_owned());
+    }
+    let joined = parts.get(1..).unwrap_or(&[]).join("/");
+    if joined.starts_with('/') {
+        return Err("chart illegally contains absolute paths".to_owned());
+    }
+    let cleaned = clean(&joined);
+    if cleaned == "." {
+        return Err(format!(
+            "chart illegally contains content outside the base directory: {raw:?}"
+        ));
+    }
+    if cleaned.starts_with("..") {
+        return Err("chart illegally references parent directory".to_owned());
+    }
+    let bytes = cleaned.as_bytes();
+    if bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/' {
+        return Err("chart contains illegally named files".to_owned());
+    }
+    Ok(cleaned)
+}
+
+/// Go's `path.Clean`.
+pub fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let body = parts.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_owned(),
+        (false, false) => body,
+    }
+}
+
+/// The rules of a `.helmignore`, with Helm's default rule `templates/.?*` (hidden files of
+/// `templates/` are never templates).
+#[derive(Debug, Clone)]
+pub struct IgnoreRules {
+    patterns: Vec<IgnorePattern>,
+}
+
+#[derive(Debug, Clone)]
+struct IgnorePattern {
+    rule: String,
+    negate: bool,
+    must_dir: bool,
+    /// Matched against the base name only (a rule without `/`).
+    base_only: bool,
+}
+
+impl Default for IgnoreRules {
+    fn default() -> Self {
+        let mut rules = IgnoreRules {
+            patterns: Vec::new(),
+        };
+        rules.add("templates/.?*");
+        rules
+    }
+}
+
+impl IgnoreRules {
+    /// Parses a `.helmignore`: one rule a line, `#` comments, `!` to negate, a trailing `/`
+    /// for folders only, a leading `/` anchored at the chart's top; `**` is refused, as Helm
+    /// refuses it.
+    pub fn parse(text: &str) -> Result<IgnoreRules, String> {
+        let mut rules = IgnoreRules {
+            patterns: Vec::new(),
+        };
+        for line in text.lines() {
+            let rule = line.trim();
+            if rule.is_empty() || rule.starts_with('#') {
+                continue;
+            }
+            if rule.contains("**") {
+                return Err("double-star (**) syntax is not supported".to_owned());
+            }
+            if glob::matches(rule, "abc").is_err() {
+                return Err(format!("syntax error in pattern {rule:?} of .helmignore"));
+            }
+            rules.add(rule);
+        }
+        rules.add("templates/.?*");
+        Ok(rules)
+    }
+
+    fn add(&mut self, rule: &str) {
+        let mut rule = rule;
+        let negate = rule.starts_with('!');
+        if negate {
+            rule = &rule[1..];
+        }
+        let must_dir = rule.ends_with('/');
+        if must_dir {
+            rule = &rule[..rule.len() - 1];
+        }
+        let base_only = !rule.contains('/');
+        let rule = rule.strip_prefix('/').unwrap_or(rule);
+        self.patterns.push(IgnorePattern {
+            rule: rule.to_owned(),
+            negate,
+            must_dir,
+            base_only,
+        });
+    }
+
+    /// Whether the chart path `path` (a folder when `is_dir`) is left out. Helm's logic is
+    /// kept as it is, including that a negated rule that does not match leaves a path out.
+    pub fn ignores(&self, path: &str, is_dir: bool) -> bool {
+        if path.is_empty() || path == "." || path == "./" {
+            return false;
+        }
+        for pattern in &self.patterns {
+            let subject = if pattern.base_only {
+                path.rsplit('/').next().unwrap_or(path)
+            } else {
+                path
+            };
+            let matched = glob::matches(&pattern.rule, subject).unwrap_or(false);
+            if pattern.negate {
+                if pattern.must_dir && !is_dir {
+                    return true;
+                }
+                if !matched {
+                    return true;
+                }
+                continue;
+            }
+            if pattern.must_dir && !is_dir {
+                continue;
+            }
+            if matched {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +528,46 @@ mod tests {
         assert!(is_subchart_member("redis/charts/common-2.0.0.tgz"));
         assert!(!is_subchart_member("redis/files/thing.tgz"));
         assert!(!is_subchart_member("redis/templates/charts/x.tgz"));
+    }
+
+    #[test]
+    fn helmignore_rules_follow_helm() {
+        let rules = match IgnoreRules::parse("# comment\n*.md\nci/\n/top.txt\nfiles/*.bak\n") {
+            Ok(rules) => rules,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(rules.ignores("README.md", false));
+        assert!(rules.ignores("charts/sub/README.md", false));
+        assert!(rules.ignores("ci", true));
+        assert!(
+            !rules.ignores("ci", false),
+            "a folder rule leaves files of that name"
+        );
+        assert!(rules.ignores("top.txt", false));
+        assert!(rules.ignores("files/a.bak", false));
+        assert!(!rules.ignores("files/a.txt", false));
+        assert!(
+            rules.ignores("templates/.hidden", false),
+            "Helm's default rule"
+        );
+        assert!(!rules.ignores("templates/deployment.yaml", false));
+        assert!(IgnoreRules::parse("a/**/b\n").is_err());
+    }
+
+    #[test]
+    fn archive_member_names_are_cleaned_and_kept_inside() {
+        assert_eq!(
+            archive_member_name("redis/templates/x.yaml").as_deref(),
+            Ok("templates/x.yaml")
+        );
+        assert_eq!(archive_member_name("redis/a/../b").as_deref(), Ok("b"));
+        assert!(archive_member_name("redis/../../etc/passwd").is_err());
+        assert!(archive_member_name("redis//etc/passwd").is_err());
+        assert!(archive_member_name("Chart.yaml").is_err());
+        assert!(archive_member_name("redis").is_err());
+        assert_eq!(clean("a//b/./c/.."), "a/b");
+        assert_eq!(clean("../a"), "../a");
+        assert_eq!(clean("/../a"), "/a");
     }
 
     #[test]

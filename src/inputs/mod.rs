@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod chart;
+pub mod glob;
 mod walk;
 
 use std::fs::File;

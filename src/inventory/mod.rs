@@ -69,6 +69,19 @@ pub struct Inventory {
     values_docs: Vec<ValuesDoc>,
     /// Files read (on disk), so that outputs never replace one.
     files: Vec<PathBuf>,
+    /// Images a rendered chart declares (Chart.yaml annotations) that count only if the
+    /// render pulls them.
+    unrendered: Vec<Finding>,
+}
+
+/// An image that a rendered chart's values or metadata name but its render does not pull
+/// (a disabled component): what switching it on would add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrendered {
+    /// The normalized reference.
+    pub reference: Reference,
+    /// Where it is named.
+    pub source: Source,
 }
 
 impl Inventory {
@@ -104,6 +117,29 @@ impl Inventory {
         self.values.extend(output.values);
         self.charts.extend(output.charts);
         self.values_docs.extend(output.values_docs);
+    }
+
+    /// Takes the images and values entries of a rendered chart's own files (values,
+    /// `Chart.yaml`): they are images only when the render pulls them, else listed apart.
+    pub fn absorb_unrendered(&mut self, other: Inventory) {
+        for image in other.images.into_values() {
+            for source in image.sources {
+                self.unrendered.push(Finding {
+                    reference: image.reference.clone(),
+                    class: source.class,
+                    source: Some(source),
+                });
+            }
+        }
+        self.diagnostics.extend(other.diagnostics);
+        self.values
+            .extend(other.values.into_iter().map(|mut entry| {
+                entry.unrendered = true;
+                entry
+            }));
+        self.charts.extend(other.charts);
+        self.values_docs.extend(other.values_docs);
+        self.unrendered.extend(other.unrendered);
     }
 
     /// Notes a file that was read.
@@ -155,6 +191,7 @@ impl Inventory {
         self.charts.extend(other.charts);
         self.values_docs.extend(other.values_docs);
         self.files.extend(other.files);
+        self.unrendered.extend(other.unrendered);
     }
 
     /// What values entries can take their tags from: the images of manifests, and charts.
@@ -165,9 +202,11 @@ impl Inventory {
         }
         let mut charts: Vec<&ChartInfo> = self.charts.iter().collect();
         // The first Chart.yaml of a folder wins, whatever order files were scanned in.
-        charts.sort_by(|a, b| a.dir.cmp(&b.dir).then(a.app_version.cmp(&b.app_version)));
+        charts.sort_by(|a, b| {
+            (&a.dir, &a.name, &a.app_version).cmp(&(&b.dir, &b.name, &b.app_version))
+        });
         for chart in charts {
-            resolver.chart(&chart.dir, chart.app_version.clone());
+            resolver.chart(&chart.dir, &chart.name, chart.app_version.clone());
         }
         resolver
     }
@@ -185,6 +224,19 @@ impl Inventory {
             let resolution = resolver.resolve(&entry);
             if entry.shape.is_some() {
                 shaped.push((entry.clone(), resolution.clone()));
+            }
+            if entry.unrendered {
+                // Resolved against what the render pulls; listed apart when it does not.
+                if let Resolution::Image(reference, tag_from) = resolution {
+                    let mut source = entry.source;
+                    source.tag_from = tag_from;
+                    self.unrendered.push(Finding {
+                        reference,
+                        class: source.class,
+                        source: Some(source),
+                    });
+                }
+                continue;
             }
             if !entry.counted {
                 continue;
@@ -255,12 +307,34 @@ impl Inventory {
         let (mut unresolved, entries) = self.resolve_values();
         unresolved.sort();
         unresolved.dedup();
+        // A chart's own mention of an image its render pulls is one more source of that
+        // image; a mention of one it does not pull is listed apart.
+        let mut unrendered: Vec<Unrendered> = Vec::new();
+        for finding in std::mem::take(&mut self.unrendered) {
+            let Some(source) = finding.source else {
+                continue;
+            };
+            match self.images.get_mut(&finding.reference.to_string()) {
+                Some(image) => {
+                    if self.keep_sources {
+                        image.sources.push(source);
+                    }
+                }
+                None => unrendered.push(Unrendered {
+                    reference: finding.reference,
+                    source,
+                }),
+            }
+        }
+
         for image in self.images.values_mut() {
             image.sources.sort_by_cached_key(source_key);
             image.sources.dedup();
         }
         self.diagnostics.sort();
         self.diagnostics.dedup();
+        unrendered.sort_by_cached_key(|u| (u.reference.to_string(), source_key(&u.source)));
+        unrendered.dedup();
         let mut docs = std::mem::take(&mut self.values_docs);
         docs.sort_by(|a, b| (&a.file, a.document).cmp(&(&b.file, b.document)));
         docs.dedup();
@@ -270,6 +344,7 @@ impl Inventory {
             diagnostics: self.diagnostics,
             values: ValuesRecord { docs, entries },
             files: self.files,
+            unrendered,
         }
     }
 }
@@ -287,6 +362,8 @@ pub struct Finished {
     pub values: ValuesRecord,
     /// Files read (on disk), so that outputs never replace one.
     pub files: Vec<PathBuf>,
+    /// Images rendered charts name but do not pull, sorted.
+    pub unrendered: Vec<Unrendered>,
 }
 
 /// What the scan recorded of values files for the overlay: each document as read, and each

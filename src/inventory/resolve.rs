@@ -4,9 +4,14 @@
 //! way to determine the correct tag is to render the manifests". imgsift does what an operator
 //! would: when manifests rendered from the values are scanned in the same run and show exactly
 //! one tag for the entry's repository, that tag is the one; otherwise the `appVersion` of the
-//! chart owning the values file (the Chart.yaml beside it, plus any default suffix the chart
-//! appends, Jenkins' `-jdk21`); otherwise the entry is unresolved and reported as such, never
-//! guessed as `latest`.
+//! chart owning the values file (plus any default suffix the chart appends, Jenkins' `-jdk21`);
+//! otherwise the entry is unresolved and reported as such, never guessed as `latest`.
+//!
+//! The chart owning a values file is one in the same folder, paired by name: `redis-values.yaml`
+//! with `redis-Chart.yaml` (operators keep charts' files side by side under such names), else the
+//! folder's own `Chart.yaml`, else the folder's only chart when the values file names no chart
+//! (`values.yaml`, `values-prod.yaml`). A folder holding several charts' metadata never lends one
+//! chart's `appVersion` to another chart's values: a wrong tag is a false image.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,8 +59,8 @@ pub enum Resolution {
 pub struct Resolver {
     /// Repository name -> the references manifests use for it.
     manifests: BTreeMap<String, BTreeSet<Reference>>,
-    /// Chart folder (as displayed) -> its `appVersion`.
-    charts: BTreeMap<String, Option<String>>,
+    /// Chart folder (as displayed) -> chart file name (lowercase) -> its `appVersion`.
+    charts: BTreeMap<String, BTreeMap<String, Option<String>>>,
 }
 
 /// The folder of a displayed path (`charts/x/values.yaml` -> `charts/x`).
@@ -64,6 +69,31 @@ pub fn dir_of(display: &str) -> &str {
         Some(i) => &display[..i],
         None => "",
     }
+}
+
+/// The file name of a displayed path (`charts/x/values.yaml` -> `values.yaml`).
+fn name_of(display: &str) -> &str {
+    match display.rfind('/') {
+        Some(i) => &display[i + 1..],
+        None => display,
+    }
+}
+
+/// The part of a file name that names its chart: what comes before `word` (`values`, `chart`),
+/// without separators, in lowercase (`redis-values.yaml` -> `redis`, `values.yaml` -> ``).
+/// A name without the word is its own stem, minus the extension.
+fn stem(name: &str, word: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let base = lower
+        .strip_suffix(".yaml")
+        .or_else(|| lower.strip_suffix(".yml"))
+        .or_else(|| lower.strip_suffix(".json"))
+        .unwrap_or(&lower);
+    let before = match base.find(word) {
+        Some(i) => &base[..i],
+        None => base,
+    };
+    before.trim_end_matches(['-', '_', '.']).to_owned()
 }
 
 impl Resolver {
@@ -75,14 +105,33 @@ impl Resolver {
             .insert(reference.clone());
     }
 
-    /// Notes a chart's `appVersion`.
-    pub fn chart(&mut self, dir: &str, app_version: Option<String>) {
-        self.charts.entry(dir.to_owned()).or_insert(app_version);
+    /// Notes the `appVersion` of the chart whose metadata is file `name` of folder `dir`.
+    pub fn chart(&mut self, dir: &str, name: &str, app_version: Option<String>) {
+        self.charts
+            .entry(dir.to_owned())
+            .or_default()
+            .entry(name.to_ascii_lowercase())
+            .or_insert(app_version);
     }
 
-    /// Whether the chart folder `dir` is known.
-    pub fn knows_chart(&self, dir: &str) -> bool {
-        self.charts.contains_key(dir)
+    /// The `appVersion` of the chart owning values file `file` (see the module comment).
+    fn app_version_for(&self, file: &str) -> Option<&str> {
+        let charts = self.charts.get(dir_of(file))?;
+        let wanted = stem(name_of(file), "values");
+        let paired = charts
+            .iter()
+            .filter(|(name, _)| !wanted.is_empty() && stem(name, "chart") == wanted)
+            .map(|(_, version)| version)
+            .next();
+        let chosen = match paired {
+            Some(version) => version,
+            None => match charts.get("chart.yaml") {
+                Some(version) => version,
+                None if wanted.is_empty() && charts.len() == 1 => charts.values().next()?,
+                None => return None,
+            },
+        };
+        chosen.as_deref()
     }
 
     /// Whether any manifest image was seen.
@@ -119,11 +168,7 @@ impl Resolver {
                 }
             }
         }
-        let app_version = self
-            .charts
-            .get(dir_of(&entry.source.file))
-            .and_then(|v| v.as_deref());
-        if let Some(version) = app_version {
+        if let Some(version) = self.app_version_for(&entry.source.file) {
             let suffix = entry.default_tag_suffix.as_deref().unwrap_or("");
             if let Ok(reference) = Reference::parse_normalized(&format!("{text}:{version}{suffix}"))
             {
@@ -170,6 +215,7 @@ mod tests {
             default_tag_suffix: None,
             counted: true,
             shape: None,
+            unrendered: false,
         }
     }
 
@@ -193,7 +239,7 @@ mod tests {
     fn one_manifest_tag_for_the_repository_wins_over_app_version() {
         let mut resolver = Resolver::default();
         resolver.manifest_image(&reference("ghcr.io/acme/ui:2.0.1"));
-        resolver.chart("chart", Some("9.9.9".to_owned()));
+        resolver.chart("chart", "Chart.yaml", Some("9.9.9".to_owned()));
         assert_eq!(
             resolver.resolve(&entry("chart/values.yaml", "ghcr.io/acme/ui", true)),
             Resolution::Image(reference("ghcr.io/acme/ui:2.0.1"), Some(TagFrom::Manifests))
@@ -212,7 +258,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        resolver.chart("", Some("3".to_owned()));
+        resolver.chart("", "Chart.yaml", Some("3".to_owned()));
         assert_eq!(
             resolver.resolve(&entry("values.yaml", "ghcr.io/acme/ui", true)),
             Resolution::Image(reference("ghcr.io/acme/ui:3"), Some(TagFrom::AppVersion))
@@ -222,7 +268,7 @@ mod tests {
     #[test]
     fn app_version_takes_the_default_suffix() {
         let mut resolver = Resolver::default();
-        resolver.chart("jenkins", Some("2.568.2".to_owned()));
+        resolver.chart("jenkins", "Chart.yaml", Some("2.568.2".to_owned()));
         let mut with_label = entry("jenkins/values.yaml", "docker.io/jenkins/jenkins", true);
         with_label.default_tag_suffix = Some("-jdk21".to_owned());
         assert_eq!(
@@ -248,5 +294,67 @@ mod tests {
                 reason: "no tag".to_owned()
             }
         );
+    }
+
+    #[test]
+    fn side_by_side_charts_pair_with_their_own_values_files_only() {
+        let mut resolver = Resolver::default();
+        resolver.chart("kept", "postgresql-Chart.yaml", Some("17.6.0".to_owned()));
+        resolver.chart("kept", "jenkins-Chart.yaml", Some("2.528.1".to_owned()));
+        assert_eq!(
+            resolver.resolve(&entry(
+                "kept/postgresql-values.yaml",
+                "docker.io/bitnami/postgresql",
+                true
+            )),
+            Resolution::Image(
+                reference("docker.io/bitnami/postgresql:17.6.0"),
+                Some(TagFrom::AppVersion)
+            )
+        );
+        assert_eq!(
+            resolver.resolve(&entry("kept/jenkins-values.yaml", "jenkins/jenkins", true)),
+            Resolution::Image(
+                reference("docker.io/jenkins/jenkins:2.528.1"),
+                Some(TagFrom::AppVersion)
+            )
+        );
+        // The decoy: a values file of a chart whose metadata is not in the folder.
+        assert!(matches!(
+            resolver.resolve(&entry(
+                "kept/argo-cd-values.yaml",
+                "quay.io/argoproj/argocd",
+                true
+            )),
+            Resolution::Unresolved { .. }
+        ));
+        // Two charts and a values file naming neither: no guess.
+        assert!(matches!(
+            resolver.resolve(&entry("kept/values.yaml", "quay.io/argoproj/argocd", true)),
+            Resolution::Unresolved { .. }
+        ));
+    }
+
+    #[test]
+    fn a_folders_chart_yaml_owns_its_values_files_and_a_lone_chart_its_plain_values() {
+        let mut resolver = Resolver::default();
+        resolver.chart("app", "Chart.yaml", Some("1.2.3".to_owned()));
+        resolver.chart("app", "other-Chart.yaml", Some("9".to_owned()));
+        for file in ["app/values.yaml", "app/values-prod.yaml", "app/prod.yaml"] {
+            assert_eq!(
+                resolver.resolve(&entry(file, "acme/ui", true)),
+                Resolution::Image(reference("acme/ui:1.2.3"), Some(TagFrom::AppVersion)),
+                "{file}"
+            );
+        }
+        resolver.chart("lone", "redis.chart.yml", Some("8.2.1".to_owned()));
+        assert_eq!(
+            resolver.resolve(&entry("lone/values.yaml", "bitnami/redis", true)),
+            Resolution::Image(reference("bitnami/redis:8.2.1"), Some(TagFrom::AppVersion))
+        );
+        assert!(matches!(
+            resolver.resolve(&entry("lone/argo-values.yaml", "argoproj/argocd", true)),
+            Resolution::Unresolved { .. }
+        ));
     }
 }

@@ -10,6 +10,7 @@
 //! A new renderer is a module here, an implementation of [`Renderer`], and one line in
 //! [`RENDERERS`].
 
+pub mod helm;
 pub mod kustomize;
 
 use std::collections::BTreeSet;
@@ -40,36 +41,58 @@ pub struct Rendered {
     pub consumed: BTreeSet<PathBuf>,
     /// Problems; the render went on past each of them.
     pub diagnostics: Vec<Diagnostic>,
+    /// Files to read as they are, beside the output (a chart's `Chart.yaml` and values).
+    pub sources: Vec<Source>,
+}
+
+/// A file a renderer hands on to be read as written.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file, as displayed.
+    pub file: Arc<str>,
+    /// Its text.
+    pub text: String,
+    /// How it is read.
+    pub role: crate::inputs::Role,
+    /// Its images are not pulled unless the output pulls them: the values of a chart that
+    /// rendered, whose images that the render does not pull are listed apart (`unrendered`).
+    pub unrendered_only: bool,
 }
 
 /// A tool whose output imgsift computes natively.
 pub trait Renderer: Sync {
-    /// The file in folder `dir` that makes it a root of this renderer, when there is one.
-    fn root_file(&self, dir: &Path) -> Option<PathBuf>;
+    /// The root a file stands for, when it is this renderer's: the folder of a file that
+    /// makes its folder a root (a kustomization file, a `Chart.yaml`), or the file itself when
+    /// it is a root on its own (a packaged chart).
+    fn root_of(&self, file: &Path) -> Option<PathBuf>;
 
-    /// Whether `file` is named like a file that makes its folder a root. Such a file is the
-    /// renderer's configuration: named on its own, its folder is rendered; it is never read as
-    /// a Helm values file.
-    fn is_root_file(&self, file: &Path) -> bool;
+    /// The file that makes `root` a root (`root` itself for a root that is a file), when
+    /// there is one.
+    fn root_file(&self, root: &Path) -> Option<PathBuf>;
 
-    /// Renders the root folder `dir` (a path as the user gave it; provenance is written
-    /// relative to it the same way).
-    fn render(&self, dir: &Path, limits: &Limits) -> Rendered;
+    /// Renders `root` (a path as the user gave it; provenance is written relative to it the
+    /// same way).
+    fn render(&self, root: &Path, context: &Context) -> Rendered;
+}
+
+/// What a render is given besides its root.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Bounds on every document read.
+    pub limits: Limits,
+    /// Helm's render flags (`-f`, `--set`, release name, ...), for a chart named on the command
+    /// line; charts found deeper in a walk render with their defaults.
+    pub helm: Option<helm::Options>,
 }
 
 /// Every renderer, in the order their roots are rendered.
-pub static RENDERERS: &[&dyn Renderer] = &[&kustomize::Kustomize];
+pub static RENDERERS: &[&dyn Renderer] = &[&kustomize::Kustomize, &helm::Helm];
 
-/// A root found among the inputs: a folder and the renderer that builds it.
-#[derive(Clone, Copy)]
-pub struct Root<'p> {
-    /// The folder.
-    pub dir: &'p Path,
-    /// Its renderer.
-    pub renderer: &'static dyn Renderer,
-}
-
-/// The renderer whose root file `file` is named like, if any.
-pub fn claiming(file: &Path) -> Option<&'static dyn Renderer> {
-    RENDERERS.iter().copied().find(|r| r.is_root_file(file))
+/// The renderer that claims `file` (its index in [`RENDERERS`]) and the root it stands for,
+/// if any.
+pub fn claiming(file: &Path) -> Option<(PathBuf, usize)> {
+    RENDERERS
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| r.root_of(file).map(|root| (root, i)))
 }

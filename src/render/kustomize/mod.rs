@@ -67,16 +67,16 @@ pub struct Built {
 pub struct Kustomize;
 
 impl super::Renderer for Kustomize {
-    fn root_file(&self, dir: &Path) -> Option<PathBuf> {
-        kustomization_file(dir)
+    fn root_of(&self, file: &Path) -> Option<PathBuf> {
+        is_kustomization_name(file).then(|| folder_of(file))
     }
 
-    fn is_root_file(&self, file: &Path) -> bool {
-        is_kustomization_name(file)
+    fn root_file(&self, root: &Path) -> Option<PathBuf> {
+        kustomization_file(root)
     }
 
-    fn render(&self, dir: &Path, limits: &Limits) -> super::Rendered {
-        let built = build(dir, limits);
+    fn render(&self, dir: &Path, context: &super::Context) -> super::Rendered {
+        let built = build(dir, &context.limits);
         super::Rendered {
             documents: built
                 .resources
@@ -89,7 +89,16 @@ impl super::Renderer for Kustomize {
                 .collect(),
             consumed: built.consumed,
             diagnostics: built.diagnostics,
+            ..super::Rendered::default()
         }
+    }
+}
+
+/// The folder of a file, `.` for a bare file name.
+pub fn folder_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 

@@ -1,0 +1,4 @@
+{{- define "common.labels" -}}
+managed-by: {{ .Release.Service }}
+chart: {{ .Chart.Name }}
+{{- end -}}

@@ -1,0 +1,1 @@
+{{- define "chart.fullname" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}
