@@ -47,9 +47,13 @@ for line in sys.stdin:
   for entry in "${charts[@]}"; do
     name=${entry%%:*}
     ns=${entry#*:}
-    /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$BIN" render "$name" "$CORPUS/charts/$name" -n "$ns" >/dev/null 2>&1 || true
-    read -r secs kb < "$WORK/time.txt"
-    echo "$name $secs $kb" >> "$WORK/imgsift-$round.txt"
+    # Wall time from bash's microsecond clock (time's %e has 10 ms steps, as long as a small
+    # chart's whole render); peak RSS from time's %M.
+    start=$EPOCHREALTIME
+    /usr/bin/time -f '%M' -o "$WORK/time.txt" "$BIN" render "$name" "$CORPUS/charts/$name" -n "$ns" >/dev/null 2>&1 || true
+    end=$EPOCHREALTIME
+    read -r kb < "$WORK/time.txt"
+    echo "$name $(echo "$end - $start" | bc -l) $kb" >> "$WORK/imgsift-$round.txt"
   done
 done
 

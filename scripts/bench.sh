@@ -6,7 +6,8 @@
 #   cat > /dev/null                                                  (the physical floor)
 # on a stream of at least 1 GB built by repeating the documents of ../shared/corpus, and on a
 # directory of many files. Prints medians, the ratio imgsift/perl, MB/s, peak RSS, and the
-# time at 0.25 / 0.5 / 1 GB to show it is linear.
+# time at 0.25 / 0.5 / 1 GB to show it is linear; then kustomize roots against kubectl, and
+# the corpus Helm charts against the Helm SDK (scripts/bench-helm.sh).
 #
 # Usage: scripts/bench.sh [ROUNDS]   (default 5; BENCH_GB=1 sets the stream size in GB)
 set -euo pipefail
@@ -144,3 +145,9 @@ if command -v kubectl >/dev/null 2>&1; then
   printf '%-34s %8.3f s\n' "imgsift scan (native builds)" "$k_imgsift"
   printf 'ratio native/kubectl: %.3f\n' "$(echo "$k_imgsift / $k_kubectl" | bc -l)"
 fi
+
+# Helm charts: imgsift's native render against the Helm SDK in process, on the 21 corpus
+# charts (scripts/bench-helm.sh, which installs the SDK as scripts/test.sh does).
+echo
+echo "== Helm charts"
+scripts/bench-helm.sh "$ROUNDS"

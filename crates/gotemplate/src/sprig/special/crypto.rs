@@ -347,9 +347,59 @@ const OID_SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.
 const OID_CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
 
 fn gen_rsa(bits: usize) -> Result<PrivKey, String> {
-    rsa::RsaPrivateKey::new(&mut Source, bits)
-        .map(|k| PrivKey::Rsa(Box::new(k)))
+    let key = match bits {
+        2048 => rsa_key::<16>(bits),
+        4096 => rsa_key::<32>(bits),
+        _ => rsa::RsaPrivateKey::new(&mut Source, bits),
+    };
+    key.map(|k| PrivKey::Rsa(Box::new(k)))
         .map_err(|e| format!("error generating rsa key: {e}"))
+}
+
+/// A random prime of `bits` bits (`bits` = the width of `Uint<L>`) whose two top bits are set,
+/// so that the product of two has exactly `2 * bits` bits, as Go's `rsa.GenerateKey` makes
+/// them. Candidates come from crypto-primes' sieve over a random odd start; each is tested with
+/// Baillie-PSW (Miller-Rabin base 2, then a strong Lucas test), at least as strong as Go's test.
+fn rsa_prime<const L: usize>(bits: usize) -> num_bigint_dig::BigUint {
+    use crypto_bigint::Uint;
+    use crypto_primes::hazmat::{Sieve, random_odd_uint};
+    loop {
+        let mut start: Uint<L> = random_odd_uint(&mut Source, bits);
+        start |= Uint::<L>::ONE << (bits - 2);
+        for candidate in Sieve::new(&start, bits, false) {
+            if crypto_primes::is_prime_with_rng(&mut Source, &candidate) {
+                let bytes: Vec<u8> = candidate
+                    .as_words()
+                    .iter()
+                    .flat_map(|w| w.to_le_bytes())
+                    .collect();
+                return num_bigint_dig::BigUint::from_bytes_le(&bytes);
+            }
+        }
+    }
+}
+
+/// A two-prime RSA key of `bits` bits (`bits / 2` = the width of `Uint<L>`) with Go's public
+/// exponent 65537.
+fn rsa_key<const L: usize>(bits: usize) -> rsa::Result<rsa::RsaPrivateKey> {
+    use num_bigint_dig::{BigUint, ModInverse};
+    let e = BigUint::from(65_537u32);
+    loop {
+        let p = rsa_prime::<L>(bits / 2);
+        let q = rsa_prime::<L>(bits / 2);
+        if p == q {
+            continue;
+        }
+        let one = BigUint::from(1u32);
+        let phi = (&p - &one) * (&q - &one);
+        // No inverse when 65537 divides p-1 or q-1: draw again, as Go does.
+        let Some(d) = (&e).mod_inverse(&phi).and_then(|d| d.to_biguint()) else {
+            continue;
+        };
+        let key = rsa::RsaPrivateKey::from_components(&p * &q, e.clone(), d, vec![p, q])?;
+        key.validate()?;
+        return Ok(key);
+    }
 }
 
 /// Go's `pemBlockForKey` + `pem.EncodeToMemory`.
@@ -1018,6 +1068,33 @@ pub(crate) fn register(map: &mut FuncMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rsa_keys_have_exactly_the_asked_size_valid_primes_and_go_exponent() {
+        use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+        for (bits, rounds) in [(2048, 4), (4096, 1)] {
+            for _ in 0..rounds {
+                let key = match gen_rsa(bits) {
+                    Ok(PrivKey::Rsa(key)) => key,
+                    Ok(_) => panic!("not an RSA key"),
+                    Err(e) => panic!("{e}"),
+                };
+                assert_eq!(key.n().bits(), bits);
+                assert_eq!(key.e(), &rsa::BigUint::from(65_537u32));
+                let primes = key.primes();
+                assert_eq!(primes.len(), 2);
+                assert_eq!(&(&primes[0] * &primes[1]), key.n());
+                assert!(primes.iter().all(|p| p.bits() == bits / 2));
+                assert!(key.validate().is_ok());
+                // The key signs and verifies, as a certificate needs.
+                let signer = rsa::pkcs1v15::SigningKey::<Sha256>::new((*key).clone());
+                let signature = signer.sign_with_rng(&mut Source, b"imgsift");
+                let verifier = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key.to_public_key());
+                use rsa::signature::Verifier;
+                assert!(verifier.verify(b"imgsift", &signature).is_ok());
+            }
+        }
+    }
 
     #[test]
     fn base64_like_go() {
