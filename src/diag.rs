@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use crate::escape::Printable;
+
 use serde::Serialize;
 
 /// How serious a diagnostic is.
@@ -98,6 +100,8 @@ codes! {
     AliasExpansion = "D007",
     /// An alias refers to an anchor that is not complete (a recursive alias).
     RecursiveAlias = "D008",
+    /// A mapping gives one key twice.
+    DuplicateKey = "D009",
     /// A field that holds an image has a value the reference grammar rejects.
     NotAReference = "R001",
     /// An image reference has leading or trailing white space, which Kubernetes refuses.
@@ -108,6 +112,8 @@ codes! {
     Unresolved = "V001",
     /// A values entry names an image that no manifest scanned with it uses.
     Unused = "V002",
+    /// A Secret was named as a values file; a Secret is never read, whatever flag names it.
+    SecretNotRead = "V003",
     /// A kustomization names a remote resource, which is not fetched.
     Remote = "K001",
     /// A kustomization field that imgsift does not build (Helm charts, plugins).
@@ -221,10 +227,16 @@ impl fmt::Display for Diagnostic {
     /// `path:line:col: severity[code]: message`, the shape compilers and linters use, so
     /// editors and CI annotators can jump to the place and scripts can filter on the code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // File names and messages quote inputs: escaped, so that one diagnostic is one line.
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
-            self.file, self.line, self.column, self.severity, self.code, self.message
+            Printable(&self.file),
+            self.line,
+            self.column,
+            self.severity,
+            self.code,
+            Printable(&self.message)
         )
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod diag;
 pub mod documents;
 pub mod emit;
+pub mod escape;
 pub mod extract;
 pub mod inputs;
 pub mod inventory;

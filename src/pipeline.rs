@@ -468,6 +468,7 @@ fn scan_piece(
     let parsed = read::text(bytes, piece, file, Verb::Scanned).and_then(|text| {
         let docs = read::parse(&text, piece, file, &options.limits, Verb::Scanned)?;
         for doc in &docs {
+            result.diagnostics.extend(read::duplicate_keys(doc, file));
             extract::extract_document(doc, file, piece.index, *options, role, &mut result);
         }
         Ok(())

@@ -112,6 +112,27 @@ pub fn parse<'t>(
     })
 }
 
+/// The diagnostics of the keys a loaded document gives twice in one mapping: an error at the
+/// later key (the one kept), naming the earlier one's line.
+pub fn duplicate_keys(doc: &Doc<'_>, file: &str) -> Vec<Diagnostic> {
+    doc.duplicates()
+        .iter()
+        .map(|dup| {
+            Diagnostic::error(
+                Code::DuplicateKey,
+                file,
+                dup.kept.0,
+                dup.kept.1,
+                format!(
+                    "mapping key {:?} is given twice (first at line {}); Kubernetes and kustomize \
+                     refuse such a document, Helm keeps the last value, and so does imgsift",
+                    dup.key, dup.first.0
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Reads every document of a whole file held in memory, in order: `each` gets the document's
 /// 1-based index and the parsed document. Documents that cannot be read are diagnostics and
 /// the others are still read. Builds read their inputs this way.
@@ -141,8 +162,12 @@ pub fn each_document(
                 Piece::Doc(piece) => piece,
             };
             let parsed = text(batch.bytes(piece), piece, file, Verb::Read).and_then(|text| {
-                parse(&text, piece, file, limits, Verb::Read)
-                    .map(|docs| docs.iter().for_each(|doc| each(piece.index, doc)))
+                parse(&text, piece, file, limits, Verb::Read).map(|docs| {
+                    for doc in &docs {
+                        diagnostics.extend(duplicate_keys(doc, file));
+                        each(piece.index, doc);
+                    }
+                })
             });
             if let Err(diagnostic) = parsed {
                 diagnostics.push(diagnostic);

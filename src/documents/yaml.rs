@@ -124,6 +124,21 @@ pub struct Doc<'a> {
     has_merge_keys: bool,
     /// Files and transforms of the nodes of a built document; empty for a loaded one.
     origins: Vec<NodeOrigin>,
+    /// Keys given twice in one mapping; the mapping keeps the last.
+    duplicates: Vec<DuplicateKey>,
+}
+
+/// A key given twice in one mapping. Kubernetes' strict decoding and kustomize refuse such a
+/// document; Helm, and Kubernetes' decoding when not strict, keep the last value, and so does
+/// the loaded tree (the earlier entry is dropped), so that no value is read that nothing uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The key, as written.
+    pub key: String,
+    /// Absolute 1-based line and column of the earlier key.
+    pub first: (u64, u64),
+    /// Absolute 1-based line and column of the later key, the one kept.
+    pub kept: (u64, u64),
 }
 
 /// Why a document could not be loaded.
@@ -143,6 +158,11 @@ impl<'a> Doc<'a> {
     /// The top node, or `None` for a document with no content.
     pub fn root(&self) -> Option<NodeId> {
         self.root
+    }
+
+    /// Keys given twice in one mapping (each mapping keeps the last).
+    pub fn duplicates(&self) -> &[DuplicateKey] {
+        &self.duplicates
     }
 
     /// Number of nodes in the arena (aliases counted once).
@@ -216,6 +236,7 @@ impl<'a> Doc<'a> {
             base_line: 1,
             has_merge_keys,
             origins,
+            duplicates: Vec::new(),
         }
     }
 
@@ -435,6 +456,7 @@ struct Builder<'a, 'l> {
     anchors: HashMap<usize, NodeId>,
     root: Option<NodeId>,
     has_merge_keys: bool,
+    duplicates: Vec<DuplicateKey>,
 }
 
 impl<'a, 'l> Builder<'a, 'l> {
@@ -450,6 +472,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             anchors: HashMap::new(),
             root: None,
             has_merge_keys: false,
+            duplicates: Vec::new(),
         }
     }
 
@@ -498,6 +521,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 self.anchors.clear();
                 self.root = None;
                 self.has_merge_keys = false;
+                self.duplicates.clear();
             }
             Event::DocumentEnd => {
                 let doc = Doc {
@@ -506,6 +530,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                     base_line: self.base_line,
                     has_merge_keys: self.has_merge_keys,
                     origins: Vec::new(),
+                    duplicates: std::mem::take(&mut self.duplicates),
                 };
                 self.weights.clear();
                 self.heights.clear();
@@ -557,7 +582,9 @@ impl<'a, 'l> Builder<'a, 'l> {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (id, anchor) = match self.stack.pop() {
-                    Some(Open::Seq { id, anchor }) | Some(Open::Map { id, anchor, .. }) => {
+                    Some(Open::Seq { id, anchor }) => (id, anchor),
+                    Some(Open::Map { id, anchor, .. }) => {
+                        self.drop_duplicate_keys(id);
                         (id, anchor)
                     }
                     None => return Ok(()),
@@ -566,6 +593,83 @@ impl<'a, 'l> Builder<'a, 'l> {
             }
         }
         Ok(())
+    }
+
+    /// Drops the earlier entry of each scalar key given twice in mapping `id` and notes it.
+    /// Keys compare by their text whatever the quoting (`a` and `"a"` are one JSON key); merge
+    /// keys (`<<`) may repeat.
+    fn drop_duplicate_keys(&mut self, id: NodeId) {
+        let Some(Node {
+            value: Value::Map(entries),
+            ..
+        }) = self.nodes.get(id as usize)
+        else {
+            return;
+        };
+        let key_text = |k: NodeId| match self.nodes.get(k as usize).map(|n| &n.value) {
+            Some(Value::Scalar(s)) if !(s.plain && s.text == "<<") => Some(s.text.as_ref()),
+            _ => None,
+        };
+        // Last occurrence of each key; small mappings (most) are compared pairwise.
+        let mut dropped: Vec<usize> = Vec::new();
+        if entries.len() <= 16 {
+            for (i, &(k, _)) in entries.iter().enumerate() {
+                let Some(text) = key_text(k) else { continue };
+                if entries[i + 1..]
+                    .iter()
+                    .any(|&(later, _)| key_text(later) == Some(text))
+                {
+                    dropped.push(i);
+                }
+            }
+        } else {
+            let mut last: HashMap<&str, usize> = HashMap::new();
+            for (i, &(k, _)) in entries.iter().enumerate() {
+                if let Some(text) = key_text(k) {
+                    last.insert(text, i);
+                }
+            }
+            for (i, &(k, _)) in entries.iter().enumerate() {
+                if key_text(k).is_some_and(|text| last.get(text) != Some(&i)) {
+                    dropped.push(i);
+                }
+            }
+        }
+        if dropped.is_empty() {
+            return;
+        }
+        let position = |k: NodeId| {
+            self.nodes.get(k as usize).map_or((0, 0), |n| {
+                (self.base_line + u64::from(n.line), u64::from(n.column))
+            })
+        };
+        let mut found = Vec::new();
+        for &i in &dropped {
+            let (k, _) = entries[i];
+            let Some(text) = key_text(k) else { continue };
+            let kept = entries[i + 1..]
+                .iter()
+                .find(|&&(later, _)| key_text(later) == Some(text))
+                .map_or((0, 0), |&(later, _)| position(later));
+            found.push(DuplicateKey {
+                key: text.to_owned(),
+                first: position(k),
+                kept,
+            });
+        }
+        self.duplicates.extend(found);
+        if let Some(Node {
+            value: Value::Map(entries),
+            ..
+        }) = self.nodes.get_mut(id as usize)
+        {
+            let mut index = 0;
+            entries.retain(|_| {
+                let keep = !dropped.contains(&index);
+                index += 1;
+                keep
+            });
+        }
     }
 
     fn check_depth(&self, span: &Span) -> Result<(), LoadError> {
@@ -800,6 +904,43 @@ mod tests {
         assert_eq!(doc.str_at(c, &["name"]), Some("z"));
         let keys: Vec<&str> = doc.entries(c).iter().map(|e| e.0).collect();
         assert_eq!(keys, ["name", "image"]);
+    }
+
+    #[test]
+    fn a_key_given_twice_keeps_the_last_value_and_is_noted_with_both_positions() {
+        let text = "a: 1\nb:\n  image: x:1\n  \"image\": x:2\n  other: {image: y}\na: 3\n";
+        let doc = one(text);
+        let root = doc.root().unwrap_or(0);
+        let b = doc.get(root, "b").unwrap_or(0);
+        assert_eq!(doc.str_at(root, &["b", "image"]), Some("x:2"));
+        assert_eq!(
+            doc.entries(b).len(),
+            2,
+            "the earlier image entry is dropped"
+        );
+        assert_eq!(doc.get(root, "a").and_then(|a| doc.text(a)), Some("3"));
+        type Position = (u64, u64);
+        let dups: Vec<(&str, Position, Position)> = doc
+            .duplicates()
+            .iter()
+            .map(|d| (d.key.as_str(), d.first, d.kept))
+            .collect();
+        assert_eq!(
+            dups,
+            vec![("image", (3, 3), (4, 3)), ("a", (1, 1), (6, 1))],
+            "inner mappings end first"
+        );
+    }
+
+    #[test]
+    fn the_same_key_in_other_mappings_and_repeated_merge_keys_are_not_duplicates() {
+        let text = "x: &x {a: 1}\ny: &y {b: 2}\nz:\n  <<: *x\n  <<: *y\n  a: 9\nw: {a: 1}\nv: [{a: 1}, {a: 2}]\n";
+        assert!(one(text).duplicates().is_empty());
+        let many: String =
+            (0..40).map(|i| format!("k{i}: {i}\n")).collect::<String>() + "k7: again\n";
+        let doc = one(&many);
+        assert_eq!(doc.duplicates().len(), 1);
+        assert_eq!(doc.str_at(doc.root().unwrap_or(0), &["k7"]), Some("again"));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! refused as a whole, so a mistyped `--out-dir .` cannot clobber a values file.
 
 use std::io::{self, Write};
+
+use crate::escape::Printable;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -76,7 +78,7 @@ impl Emitted {
                 if i > 0 {
                     printed.push('\n');
                 }
-                printed.push_str(&format!("# ==> {} <==\n", file.name));
+                printed.push_str(&format!("# ==> {} <==\n", Printable(&file.name)));
             }
             printed.push_str(&file.text);
         }
@@ -115,7 +117,11 @@ pub fn deliver(
             writeln!(err, "imgsift: {error:#}")?;
             return Ok(false);
         }
-        writeln!(err, "imgsift: wrote {}", path.display())?;
+        writeln!(
+            err,
+            "imgsift: wrote {}",
+            Printable(&path.display().to_string())
+        )?;
     }
     Ok(true)
 }

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::escape::Printable;
 use crate::inventory::{Finished, Image};
 
 fn classes(image: &Image) -> String {
@@ -15,12 +16,12 @@ fn first_source(image: &Image) -> String {
     let Some(source) = image.sources.first() else {
         return String::new();
     };
-    let mut text = format!("{}:{}", source.file, source.line);
+    let mut text = format!("{}:{}", Printable(&source.file), source.line);
     if let Some(object) = source.object.as_deref() {
         text.push_str(&format!(
             " {}/{}",
-            object.kind,
-            object.name.as_deref().unwrap_or("-")
+            Printable(&object.kind),
+            Printable(object.name.as_deref().unwrap_or("-"))
         ));
     }
     let more = image.sources.len() - 1;

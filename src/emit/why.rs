@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use crate::escape::Printable;
 use crate::inventory::{Finished, Image};
 use crate::reference::{RefError, Reference};
 
@@ -42,20 +43,28 @@ pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) ->
             write!(
                 out,
                 "  {}:{}:{}: {}",
-                source.file, source.line, source.column, source.class
+                Printable(&source.file),
+                source.line,
+                source.column,
+                source.class
             )?;
             if let Some(object) = source.object.as_deref() {
                 write!(
                     out,
                     " {}/{}",
-                    object.kind,
-                    object.name.as_deref().unwrap_or("-")
+                    Printable(&object.kind),
+                    Printable(object.name.as_deref().unwrap_or("-"))
                 )?;
                 if let Some(namespace) = object.namespace.as_deref() {
-                    write!(out, " -n {namespace}")?;
+                    write!(out, " -n {}", Printable(namespace))?;
                 }
             }
-            write!(out, " {} = {:?}", source.path, source.raw)?;
+            write!(
+                out,
+                " {} = {:?}",
+                Printable(&source.path.to_string()),
+                source.raw
+            )?;
             if source.is_test_hook() {
                 write!(out, " [helm test hook]")?;
             }
@@ -63,7 +72,7 @@ pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) ->
             // What a kustomize build did to the text, one step per line.
             for (i, step) in source.steps.iter().enumerate() {
                 let word = if i == 0 { "via" } else { "then" };
-                writeln!(out, "    {word} {step}")?;
+                writeln!(out, "    {word} {}", Printable(step))?;
             }
         }
     }

@@ -54,7 +54,27 @@ pub fn extract_document(
     let mut extractor = Extractor::new(doc, file, document, options, out);
     let mut path = KeyPath::default();
     let object = match role {
-        Role::Values => None,
+        Role::Values => {
+            // A Secret keeps its kind whatever flag names it: its data is never read, so
+            // nothing of it can be listed or echoed in a later warning.
+            if let Some(secret) = kube::object(doc, root)
+                .filter(|object| object.group().is_empty() && object.kind == "Secret")
+            {
+                let (line, column) = doc.position(root);
+                extractor.out.diagnostics.push(crate::diag::Diagnostic::warning(
+                    crate::diag::Code::SecretNotRead,
+                    file,
+                    line,
+                    column,
+                    format!(
+                        "Secret {:?} was named as a values file; a Secret is never read, so none of its values were used",
+                        secret.name.as_deref().unwrap_or("")
+                    ),
+                ));
+                return DocKind::Other;
+            }
+            None
+        }
         Role::Auto | Role::Manifest => kube::object(doc, root),
     };
     if let Some(object) = object {

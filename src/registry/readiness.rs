@@ -27,10 +27,14 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::escape::Printable;
         write!(
             f,
             "{}:{}: {}: {}",
-            self.file, self.line, self.reference, self.reason
+            Printable(&self.file),
+            self.line,
+            self.reference,
+            Printable(&self.reason)
         )
     }
 }

@@ -29,6 +29,7 @@ use super::files::{Emitted, OutputFile};
 use super::yaml::{self, Comments};
 use crate::diag::{Code, Diagnostic};
 use crate::documents::{At, Node, ScalarKind, Tree};
+use crate::escape::Printable;
 use crate::extract::shapes::{PartAt, Parts};
 use crate::extract::{Class, KeyPathBuf, Seg, Shape, Source, ValuesDoc, ValuesEntry};
 use crate::inventory::resolve::Resolution;
@@ -271,9 +272,9 @@ fn documents(
             for doc in overlays.iter().filter(|o| !o.is_empty()) {
                 let text = format!(
                     "# imgsift overlay for {} (document {}): every image pointed at {registry}\n# helm ... -f {} -f <this file>\n{}",
-                    doc.file,
+                    Printable(&doc.file),
                     doc.document,
-                    doc.file,
+                    Printable(&doc.file),
                     yaml::document(&doc.tree, &doc.comments)
                 );
                 match by_file.last_mut() {

@@ -1,0 +1,265 @@
+//! Hostile and careless inputs, round two: duplicate keys, names that are output, Secrets named
+//! as values, colliding overlay outputs, archive hygiene and bounds, oversized documents.
+//!
+//! Each case runs with a good file beside it and checks that the good file's image is still
+//! reported, the diagnostic's code and position, and the exit code.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Run, command_in};
+
+const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c, image: \"example.com/good:1\"}]}\n";
+
+/// A throwaway folder holding `good.yaml`; runs imgsift inside it.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let scratch = Scratch { dir };
+        scratch.write("good.yaml", GOOD.as_bytes());
+        scratch
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        match command_in(self.dir.path(), args)
+            .stdin(std::process::Stdio::null())
+            .output()
+        {
+            Ok(output) => output.into(),
+            Err(err) => panic!("cannot run imgsift: {err}"),
+        }
+    }
+
+    /// Runs imgsift under an address-space limit of `mib` MiB, so that a case that would
+    /// buffer without bound fails (allocation refused) instead of passing on a big machine.
+    fn run_limited(&self, mib: u64, args: &[&str]) -> Run {
+        let mut command = std::process::Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024))
+            .arg(env!("CARGO_BIN_EXE_imgsift"))
+            .args(args)
+            .current_dir(self.dir())
+            .stdin(std::process::Stdio::null());
+        match command.output() {
+            Ok(output) => output.into(),
+            Err(err) => panic!("cannot run imgsift: {err}"),
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// The address-space limit for bounded cases: the binary, its threads' stacks and the
+/// bounds' worth of buffers fit; a gigabyte-sized buffer does not.
+const LIMIT_MIB: u64 = 1024;
+
+fn assert_good_still_reported(run: &Run) {
+    assert_ne!(run.code, 101, "imgsift panicked: {}", run.stderr);
+    assert!(
+        run.stdout.contains("example.com/good:1"),
+        "the good input must still be reported:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+#[test]
+fn a_key_given_twice_is_an_error_naming_both_lines_and_the_last_value_is_the_one_read() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "pod.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: twice\nspec:\n  containers:\n  - name: a\n    image: example.com/first:1\n    image: example.com/last:2\n  - name: b\n    image: example.com/other:3\n",
+    );
+    // Decoys: the same key in sibling mappings, and a repeated merge key.
+    scratch.write(
+        "siblings.yaml",
+        b"apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nx: &x {a: 1}\ny: &y {b: 2}\nz: {<<: *x, <<: *y}\nspec:\n  containers:\n  - {name: a, image: example.com/sib:1}\n  - {name: b, image: example.com/sib:2}\n",
+    );
+    let run = scratch.run(&["scan", "good.yaml", "pod.yaml", "siblings.yaml"]);
+    assert_good_still_reported(&run);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let lines = run.lines();
+    assert!(lines.contains(&"example.com/last:2"), "{}", run.stdout);
+    assert!(lines.contains(&"example.com/other:3"));
+    assert!(
+        !lines.contains(&"example.com/first:1"),
+        "the value Kubernetes and Helm drop is not an image: {}",
+        run.stdout
+    );
+    assert!(lines.contains(&"example.com/sib:1") && lines.contains(&"example.com/sib:2"));
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("[D009]"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].starts_with(
+            "pod.yaml:9:5: error[D009]: mapping key \"image\" is given twice (first at line 8)"
+        ),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn a_values_file_giving_a_key_twice_reads_the_last_as_helm_does() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "values.yaml",
+        b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n  tag: \"2.0\"\n",
+    );
+    let run = scratch.run(&["scan", "good.yaml", "--values", "values.yaml"]);
+    assert_good_still_reported(&run);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.lines().contains(&"example.com/app:2.0"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.lines().contains(&"example.com/app:1.0"));
+    assert!(
+        run.stderr.contains("values.yaml:4:3: error[D009]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
+    let scratch = Scratch::new();
+    // A values file whose name carries a new line and YAML, and one with a terminal escape.
+    let injected = "v\nsecurityContext: {privileged: true}\n.yaml";
+    scratch.write(
+        injected,
+        b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n",
+    );
+    let run = scratch.run(&[
+        "overlay",
+        "--registry",
+        "mirror.local",
+        "--values",
+        injected,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let overlay: serde_json::Value = common::yaml_to_json(&run.stdout);
+    assert!(
+        overlay.get("securityContext").is_none(),
+        "a file name must not add keys to the overlay:\n{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("v\\nsecurityContext"), "{}", run.stdout);
+    assert_eq!(
+        overlay["image"]["repository"],
+        serde_json::json!("mirror.local/app"),
+        "{}",
+        run.stdout
+    );
+
+    let escape = "e\u{1b}[2J\u{202e}.yaml";
+    scratch.write(escape, b"apiVersion: v1\nkind: Pod\nmetadata: {name: \"p\\e[31m\"}\nspec: {containers: [{name: c, image: \"bad image\"}, {name: d, image: example.com/esc:1}]}\n");
+    let run = scratch.run(&["scan", "good.yaml", escape]);
+    assert_good_still_reported(&run);
+    assert!(
+        !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{202e}'),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("e\\u{1b}[2J\\u{202e}.yaml:4:"),
+        "{}",
+        run.stderr
+    );
+    for args in [
+        vec!["scan", "-o", "table", escape, "good.yaml"],
+        vec!["scan", "--why", "example.com/esc:1", escape],
+    ] {
+        let run = scratch.run(&args);
+        assert!(
+            run.stdout.contains("e\\u{1b}[2J\\u{202e}.yaml"),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'),
+            "{args:?}: {:?} {:?}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_secret_named_as_values_is_never_read_or_echoed() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "secret.yaml",
+        b"apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  image: example.com/secret:1\n  imageTag: \"hunter2 not a tag\"\n  password: hunter2\ndata:\n  image: ZXhhbXBsZS5jb20vYjY0OjE=\n",
+    );
+    // Decoy: a values file whose keys look like a Secret's but has no kind is read.
+    scratch.write(
+        "values.yaml",
+        b"stringData:\n  image:\n    repository: example.com/values\n    tag: \"1.0\"\n",
+    );
+    for command in ["scan", "overlay"] {
+        let mut args = vec![
+            command,
+            "--values",
+            "secret.yaml",
+            "--values",
+            "values.yaml",
+        ];
+        if command == "overlay" {
+            args.extend(["--registry", "mirror.local"]);
+        } else {
+            args.push("good.yaml");
+        }
+        let run = scratch.run_limited(LIMIT_MIB, &args);
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        if command == "scan" {
+            assert_good_still_reported(&run);
+            assert!(
+                run.lines().contains(&"example.com/values:1.0"),
+                "{}",
+                run.stdout
+            );
+        } else {
+            assert!(run.stdout.contains("mirror.local/values"), "{}", run.stdout);
+        }
+        for secret in ["secret:1", "hunter2", "b64", "ZXhhbXBsZS5jb20vYjY0OjE"] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{command}: a Secret's data must never be printed ({secret}):\n{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+        assert!(
+            run.stderr
+                .contains("secret.yaml:1:1: warning[V003]: Secret \"creds\""),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}
