@@ -21,8 +21,8 @@ use crate::diag::{Code, Diagnostic};
 use crate::documents::read::{self, Verb};
 use crate::documents::split::{Batch, Piece, Splitter};
 use crate::extract::{self, ChartInfo, ExtractOptions, Output};
-use crate::inputs::chart::{self, ChartMeta};
-use crate::inputs::{self, Input, Resolved, Role, SourceFile, archive};
+use crate::inputs::chart::ChartMeta;
+use crate::inputs::{self, Input, Resolved, Role, SourceFile};
 use crate::inventory::Inventory;
 use crate::render::{self, Context, Renderer};
 
@@ -304,8 +304,19 @@ fn scan_file(file: &SourceFile, options: &ExtractOptions, inventory: &mut Invent
         Some(path) if render::claiming(path).is_some() && !file.archive => Role::Manifest,
         _ => file.role,
     };
+    if file.archive {
+        // A packaged chart is only ever read as Helm loads it: rendered, with one loader's
+        // bounds and path rules (a chart's vendored archives are read by its own render).
+        if let Some((root, renderer)) = root_of(file) {
+            let context = Context {
+                limits: options.limits,
+                helm: None,
+            };
+            extract_rendered(renderer.render(&root, &context), options, inventory);
+        }
+        return;
+    }
     match file.open() {
-        Ok(reader) if file.archive => scan_archive(reader, &file.display, options, inventory),
         Ok(reader) => scan_stream(reader, &file.display, role, options, inventory),
         Err(err) => inventory.diagnose(Diagnostic::error(
             Code::Unreadable,
@@ -314,33 +325,6 @@ fn scan_file(file: &SourceFile, options: &ExtractOptions, inventory: &mut Invent
             1,
             format!("cannot read this file: {}", inputs::describe_io_error(&err)),
         )),
-    }
-}
-
-/// Scans the chart files inside a packaged chart.
-fn scan_archive(
-    reader: impl Read,
-    file: &Arc<str>,
-    options: &ExtractOptions,
-    inventory: &mut Inventory,
-) {
-    let problems = archive::members(
-        reader,
-        file,
-        options.limits.max_document_bytes,
-        &mut |member| {
-            let display: Arc<str> = Arc::from(member.display.as_str());
-            // Chart.yaml is recognised by content; values.yaml is values whatever it holds.
-            let role = if chart::is_values_member(&member.display) {
-                Role::Values
-            } else {
-                Role::Auto
-            };
-            scan_stream(member.bytes.as_slice(), &display, role, options, inventory);
-        },
-    );
-    for (at, problem) in problems {
-        inventory.diagnose(Diagnostic::error(Code::Archive, &at, 1, 1, problem));
     }
 }
 

@@ -263,3 +263,214 @@ fn a_secret_named_as_values_is_never_read_or_echoed() {
         );
     }
 }
+
+/// Packs `names` under `dir` into the gzip-compressed tar `out` with GNU tar, which reads
+/// sparse files as zeros: gigabyte-sized members cost no disk and little time.
+fn tar_gz(dir: &Path, out: &Path, names: &[&str]) {
+    let status = std::process::Command::new("tar")
+        .args(["-I", "gzip -1", "-cf"])
+        .arg(out)
+        .arg("-C")
+        .arg(dir)
+        .args(names)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run tar: {e}"));
+    assert!(status.success(), "tar failed");
+}
+
+/// A file of `bytes` zeros that takes no disk.
+fn sparse(path: &Path, bytes: u64) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let file = std::fs::File::create(path).unwrap_or_else(|e| panic!("{e}"));
+    file.set_len(bytes).unwrap_or_else(|e| panic!("{e}"));
+}
+
+const CHART: &str = "apiVersion: v2\nname: NAME\nversion: 1.0.0\n";
+
+#[test]
+fn subchart_archives_share_one_budget_across_levels() {
+    let scratch = Scratch::new();
+    // A subchart within Helm's bounds (18 files of almost 5 MiB, 90 MiB in all) packed
+    // small, and a chart vendoring it twenty times: each archive passes Helm's per-archive
+    // bound; together they decompress to 1.8 GB.
+    let sub = scratch.path("build/sub");
+    scratch.write(
+        "build/sub/Chart.yaml",
+        CHART.replace("NAME", "sub").as_bytes(),
+    );
+    for i in 0..18 {
+        sparse(
+            &sub.join(format!("files/zero-{i:02}.bin")),
+            (5 << 20) - 1024,
+        );
+    }
+    tar_gz(&scratch.path("build"), &scratch.path("sub.tgz"), &["sub"]);
+    let top = scratch.path("build/top");
+    scratch.write(
+        "build/top/Chart.yaml",
+        CHART.replace("NAME", "top").as_bytes(),
+    );
+    for i in 0..20 {
+        std::fs::copy(
+            scratch.path("sub.tgz"),
+            top.join(format!("charts/sub-{i:02}.tgz")),
+        )
+        .or_else(|_| {
+            std::fs::create_dir_all(top.join("charts"))?;
+            std::fs::copy(
+                scratch.path("sub.tgz"),
+                top.join(format!("charts/sub-{i:02}.tgz")),
+            )
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    tar_gz(&scratch.path("build"), &scratch.path("top.tgz"), &["top"]);
+    for input in ["top.tgz", "build/top"] {
+        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", input]);
+        assert_good_still_reported(&run);
+        assert_eq!(run.code, 2, "{input}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(
+                "decompress to more than 256 MiB, imgsift's bound on one chart with its subcharts"
+            ),
+            "{input}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn archive_bounds_are_named_and_refuse_the_chart_as_helm_does() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "build/loose/Chart.yaml",
+        CHART.replace("NAME", "loose").as_bytes(),
+    );
+    scratch.write(
+        "build/loose/values.yaml",
+        b"image:\n  repository: example.com/after\n  tag: \"1.0\"\n",
+    );
+    // A vendored "archive" of 50 MB of zeros: over Helm's 5 MiB bound on a file, under its
+    // 100 MiB bound on a chart. Then 1.2 GB: over the bound on the whole stream.
+    let cases = [
+        (
+            50u64 << 20,
+            "decompressed chart file \"loose/charts/inner.tgz\" is larger than the maximum file size 5242880; the chart was not read, as Helm refuses it",
+        ),
+        (
+            1200 << 20,
+            "decompressed chart is larger than the maximum size 104857600; the chart was not read, as Helm refuses it",
+        ),
+    ];
+    for (size, message) in cases {
+        sparse(&scratch.path("build/loose/charts/inner.tgz"), size);
+        tar_gz(
+            &scratch.path("build"),
+            &scratch.path("loose.tgz"),
+            &[
+                "loose/Chart.yaml",
+                "loose/charts/inner.tgz",
+                "loose/values.yaml",
+            ],
+        );
+        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "loose.tgz"]);
+        assert_good_still_reported(&run);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("loose.tgz:1:1: error[I006]: {message}")),
+            "{size}: {}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains("example.com/after"), "{}", run.stdout);
+    }
+}
+
+/// A gzip-compressed tar whose entry names are written as given, `../` and `/` included (tar
+/// builders refuse to write them, as an attacker's tool would not).
+fn raw_tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (name, data) in entries {
+        let mut header = tar::Header::new_gnu();
+        let field = &mut header.as_old_mut().name;
+        field[..name.len()].copy_from_slice(name.as_bytes());
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_cksum();
+        builder
+            .append(&header, *data)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    builder
+        .into_inner()
+        .and_then(|gz| gz.finish())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn archive_entries_leaving_the_chart_are_refused_as_helm_refuses_them() {
+    let scratch = Scratch::new();
+    let chart = CHART.replace("NAME", "evil");
+    let values: &[u8] = b"image:\n  repository: example.com/evil\n  tag: \"1.0\"\n";
+    let cases = [
+        (
+            "parent.tgz",
+            "evil/../../values.yaml",
+            "chart illegally references parent directory",
+        ),
+        (
+            "absolute.tgz",
+            "evil//etc/values.yaml",
+            "chart illegally contains absolute paths",
+        ),
+    ];
+    for (name, entry, message) in cases {
+        scratch.write(
+            name,
+            &raw_tgz(&[("evil/Chart.yaml", chart.as_bytes()), (entry, values)]),
+        );
+        // Named on its own, the archive is a chart that Helm refuses to load.
+        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", name]);
+        assert_good_still_reported(&run);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains(&format!("{name}:1:1: error[I006]: {message}")),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains("example.com/evil"), "{}", run.stdout);
+
+        // Vendored in a chart folder, it makes the chart unloadable, as in Helm; the
+        // folder's own values stand in.
+        scratch.write("app/Chart.yaml", CHART.replace("NAME", "app").as_bytes());
+        scratch.write(
+            "app/values.yaml",
+            b"image:\n  repository: example.com/app\n  tag: \"2.0\"\n",
+        );
+        std::fs::create_dir_all(scratch.path("app/charts")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(scratch.path(name), scratch.path("app/charts/evil.tgz"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "app"]);
+        assert_good_still_reported(&run);
+        assert!(
+            run.lines().contains(&"example.com/app:2.0"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stderr.contains(&format!(
+                "app/Chart.yaml:1:1: error[H001]: the chart cannot be loaded: error unpacking subchart evil.tgz in app: {message}"
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(!run.stdout.contains("example.com/evil"), "{}", run.stdout);
+    }
+}

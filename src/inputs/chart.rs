@@ -66,31 +66,6 @@ pub fn is_subchart_archive(path: &Path) -> bool {
         })
 }
 
-/// Whether a path inside a chart archive is under a `templates/` folder.
-fn in_templates(member: &str) -> bool {
-    member.split('/').any(|c| c == "templates")
-}
-
-/// Whether an archive member is one imgsift reads as a document: a `Chart.yaml` or a
-/// `values.yaml`, at any depth, outside `templates/`.
-pub fn is_document_member(member: &str) -> bool {
-    let name = member.rsplit('/').next().unwrap_or(member);
-    !in_templates(member) && matches!(name, METADATA_FILE | VALUES_FILE)
-}
-
-/// Whether an archive member is a values file.
-pub fn is_values_member(member: &str) -> bool {
-    member.ends_with("/values.yaml")
-}
-
-/// Whether an archive member is a packaged subchart: an archive in a `charts/` folder,
-/// outside `templates/`.
-pub fn is_subchart_member(member: &str) -> bool {
-    let mut parts = member.rsplit('/');
-    let name = parts.next().unwrap_or(member);
-    parts.next() == Some("charts") && !in_templates(member) && is_archive_file_name(name)
-}
-
 /// What imgsift reads from a chart's `Chart.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartMeta {
@@ -142,6 +117,48 @@ pub const MAX_CHART_BYTES: u64 = 100 << 20;
 
 /// Helm's bound on one file of a chart (`MaxDecompressedFileSize`).
 pub const MAX_FILE_BYTES: u64 = 5 << 20;
+
+/// imgsift's bound on one chart with every archive nested in it, decompressed. Helm bounds each
+/// archive at [`MAX_CHART_BYTES`] but not their sum, so that a small subchart archive at each
+/// level could multiply what one chart costs; no real chart tree comes near this.
+pub const MAX_TREE_BYTES: u64 = 256 << 20;
+
+/// What one chart tree (a chart and the archives nested in it, at every level) may still
+/// decompress into memory: one budget shared by all levels, so nesting cannot multiply it.
+#[derive(Debug, Clone)]
+pub struct TreeBudget {
+    remaining: u64,
+}
+
+impl Default for TreeBudget {
+    fn default() -> TreeBudget {
+        TreeBudget {
+            remaining: MAX_TREE_BYTES,
+        }
+    }
+}
+
+impl TreeBudget {
+    /// Bytes still allowed.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    /// Spends `bytes`, or says which bound they would pass.
+    pub fn spend(&mut self, bytes: u64) -> Result<(), String> {
+        match self.remaining.checked_sub(bytes) {
+            Some(left) => {
+                self.remaining = left;
+                Ok(())
+            }
+            None => Err(format!(
+                "the chart and the archives nested in it decompress to more than {} MiB, \
+                 imgsift's bound on one chart with its subcharts",
+                MAX_TREE_BYTES >> 20
+            )),
+        }
+    }
+}
 
 /// How many files one chart may hold, subcharts' archives counted as one: a bound on memory
 /// and time that no real chart comes near (the largest in the corpus has a few hundred).
@@ -301,8 +318,50 @@ pub fn read_archive(reader: impl Read) -> Result<Vec<ChartFile>, String> {
 /// As [`read_archive`], with the name of the archive's top folder (the chart's name, as
 /// `helm package` writes it), which display paths keep: `x.tgz!/chart/values.yaml`.
 pub fn read_archive_named(reader: impl Read) -> Result<(String, Vec<ChartFile>), String> {
-    // The compressed stream is bounded by what it may decompress to, plus tar's headers.
-    let limited = GzDecoder::new(reader).take(MAX_CHART_BYTES + (MAX_FILES as u64) * 1024);
+    read_archive_within(reader, &mut TreeBudget::default())
+}
+
+/// As [`read_archive_named`], spending what it decompresses from `budget`: the budget of the
+/// whole chart tree the archive is nested in.
+pub fn read_archive_within(
+    reader: impl Read,
+    budget: &mut TreeBudget,
+) -> Result<(String, Vec<ChartFile>), String> {
+    // The compressed stream is bounded by what it may decompress to, plus tar's headers; a
+    // stream cut at that bound is refused, never read as a shorter chart.
+    let bound = MAX_CHART_BYTES + (MAX_FILES as u64) * 1024;
+    let mut counted = Counted {
+        inner: GzDecoder::new(reader),
+        count: 0,
+    };
+    let read = read_entries((&mut counted).take(bound), budget);
+    if counted.count >= bound {
+        return Err(format!(
+            "the archive decompresses to more than {bound} bytes (Helm's bound on a chart, \
+             {MAX_CHART_BYTES}, and tar's headers)"
+        ));
+    }
+    read
+}
+
+/// Counts what a reader has given.
+struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+fn read_entries(
+    limited: impl Read,
+    budget: &mut TreeBudget,
+) -> Result<(String, Vec<ChartFile>), String> {
     let mut archive = tar::Archive::new(limited);
     let entries = archive
         .entries()
@@ -340,6 +399,7 @@ pub fn read_archive_named(reader: impl Read) -> Result<(String, Vec<ChartFile>),
                 "the chart archive holds more than {MAX_FILES} files"
             ));
         }
+        budget.spend(size)?;
         let mut data = Vec::new();
         (&mut entry)
             .take(size)
@@ -359,7 +419,7 @@ pub fn read_archive_named(reader: impl Read) -> Result<(String, Vec<ChartFile>),
 
 /// The name of an archive member inside its chart: the first path component stripped,
 /// cleaned, and refused when it is absolute or leaves the chart (Helm's rules).
-fn archive_member_name(raw: &str) -> Result<String, String> {
+pub fn archive_member_name(raw: &str) -> Result<String, String> {
     let delimiter = if raw.contains('\\') { '\\' } else { '/' };
     let parts: Vec<&str> = raw.split(delimiter).collect();
     if parts.first() == Some(&METADATA_FILE) {
@@ -518,16 +578,53 @@ impl IgnoreRules {
 mod tests {
     use super::*;
 
+    fn tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        for (name, data) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            if let Err(e) = builder.append_data(&mut header, name, *data) {
+                panic!("{e}");
+            }
+        }
+        match builder.into_inner().and_then(|gz| gz.finish()) {
+            Ok(bytes) => bytes,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
     #[test]
-    fn chart_files_are_read_from_archives_and_templates_are_not() {
-        assert!(is_document_member("redis/Chart.yaml"));
-        assert!(is_document_member("redis/values.yaml"));
-        assert!(is_document_member("redis/charts/common/Chart.yaml"));
-        assert!(!is_document_member("redis/templates/values.yaml"));
-        assert!(!is_document_member("redis/README.md"));
-        assert!(is_subchart_member("redis/charts/common-2.0.0.tgz"));
-        assert!(!is_subchart_member("redis/files/thing.tgz"));
-        assert!(!is_subchart_member("redis/templates/charts/x.tgz"));
+    fn one_budget_is_spent_by_every_archive_of_a_tree() {
+        let big = vec![b'x'; 1 << 20];
+        let archive = tgz(&[
+            (
+                "app/Chart.yaml",
+                b"apiVersion: v2\nname: app\nversion: 1.0.0\n",
+            ),
+            ("app/files/big", &big),
+        ]);
+        let mut budget = TreeBudget::default();
+        let mut reads = 0;
+        let error = loop {
+            match read_archive_within(archive.as_slice(), &mut budget) {
+                Ok((top, files)) => {
+                    assert_eq!(top, "app");
+                    assert_eq!(files.len(), 2);
+                    reads += 1;
+                }
+                Err(error) => break error,
+            }
+        };
+        // Each read spends what it decompressed: the 257th MiB is refused.
+        assert_eq!(reads, 255);
+        assert!(error.contains("more than 256 MiB"), "{error}");
+        assert!(budget.remaining() < 1 << 20);
+        // A fresh tree has the whole budget again.
+        assert!(read_archive_named(archive.as_slice()).is_ok());
     }
 
     #[test]

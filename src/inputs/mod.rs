@@ -5,7 +5,6 @@
 //! `Chart.yaml`, values, templates and packaged subcharts — is decided in `chart.rs` alone;
 //! packaged charts are read, in bounded memory, by `archive.rs`.
 
-pub mod archive;
 pub mod chart;
 pub mod glob;
 mod walk;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use gotemplate::{Map, Value};
 
 use crate::documents::{Doc, Limits, NodeId, ScalarKind, yaml as doc_yaml};
-use crate::inputs::chart::{ChartFile, read_archive_named};
+use crate::inputs::chart::{ChartFile, TreeBudget, read_archive_within};
 
 use super::yaml;
 
@@ -196,12 +196,15 @@ impl Chart {
 
     /// Partitions the files of one chart as Helm's loader does, loading its subcharts.
     pub fn from_files(files: Vec<ChartFile>) -> Result<Chart, String> {
-        Chart::load(files, String::new(), 0)
+        Chart::from_files_at(files, "")
     }
 
     /// As [`Chart::from_files`], for a chart displayed as `display`.
     pub fn from_files_at(files: Vec<ChartFile>, display: &str) -> Result<Chart, String> {
-        Chart::load(files, display.to_owned(), 0)
+        let mut budget = TreeBudget::default();
+        let loaded: u64 = files.iter().map(|f| f.data.len() as u64).sum();
+        budget.spend(loaded)?;
+        Chart::load(files, display.to_owned(), 0, &mut budget)
     }
 
     /// The display path of a file of this chart.
@@ -214,7 +217,12 @@ impl Chart {
         }
     }
 
-    fn load(files: Vec<ChartFile>, display: String, depth: usize) -> Result<Chart, String> {
+    fn load(
+        files: Vec<ChartFile>,
+        display: String,
+        depth: usize,
+        budget: &mut TreeBudget,
+    ) -> Result<Chart, String> {
         if depth > MAX_SUBCHART_DEPTH {
             return Err(format!(
                 "subcharts nest more than {MAX_SUBCHART_DEPTH} deep"
@@ -284,13 +292,20 @@ impl Chart {
                 let Some(archive) = files.into_iter().find(|f| f.name.is_empty()) else {
                     continue;
                 };
-                read_archive_named(archive.data.as_slice()).and_then(|(top, files)| {
-                    Chart::load(files, format!("{sub_display}!/{top}"), depth + 1)
-                })
+                if depth + 1 > MAX_SUBCHART_DEPTH {
+                    // Said before decompressing: a deep nest costs nothing to refuse.
+                    Err(format!(
+                        "subcharts nest more than {MAX_SUBCHART_DEPTH} deep"
+                    ))
+                } else {
+                    read_archive_within(archive.data.as_slice(), budget).and_then(|(top, files)| {
+                        Chart::load(files, format!("{sub_display}!/{top}"), depth + 1, budget)
+                    })
+                }
             } else {
                 let files: Vec<ChartFile> =
                     files.into_iter().filter(|f| !f.name.is_empty()).collect();
-                Chart::load(files, sub_display, depth + 1)
+                Chart::load(files, sub_display, depth + 1, budget)
             };
             let sub = sub.map_err(|e| {
                 format!(

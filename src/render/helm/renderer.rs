@@ -59,7 +59,7 @@ impl Renderer for Helm {
                     &at_chart,
                     1,
                     1,
-                    failure.to_string(),
+                    format!("{failure}; the chart was not read, as Helm refuses it"),
                 ));
                 return out;
             }
