@@ -474,3 +474,28 @@ fn archive_entries_leaving_the_chart_are_refused_as_helm_refuses_them() {
         assert!(!run.stdout.contains("example.com/evil"), "{}", run.stdout);
     }
 }
+
+#[test]
+fn a_document_over_the_size_bound_of_short_lines_is_skipped_and_the_next_one_read() {
+    let scratch = Scratch::new();
+    // 200 MB of six-byte lines: skipping it must not move the buffer once per line.
+    let mut text = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n".to_vec();
+    let lines = b"  k: v\n".repeat(1 << 20);
+    for _ in 0..28 {
+        text.extend_from_slice(&lines);
+    }
+    text.extend_from_slice(b"- marker-like line inside the big document\n");
+    text.extend_from_slice(b"---\n");
+    text.extend_from_slice(GOOD.replace("good", "after").as_bytes());
+    scratch.write("big.yaml", &text);
+    drop(text);
+    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "big.yaml"]);
+    assert_good_still_reported(&run);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.lines().contains(&"example.com/after:1"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("big.yaml:1:1: error[D002]: document 1 is larger than 64 MiB; it was not scanned"),
+        "{}",
+        run.stderr
+    );
+}

@@ -270,7 +270,7 @@ impl<R: Read> Splitter<R> {
     /// current document already has content: only a line starting `---`, `...` or with a byte
     /// order mark needs a look. Returns whether it moved.
     fn skip_content(&mut self) -> bool {
-        if !self.has_content || self.skipping || self.in_long_line {
+        if !self.has_content || self.in_long_line {
             return false;
         }
         let rest = &self.buf[self.scan..];
@@ -302,8 +302,25 @@ impl<R: Read> Splitter<R> {
         true
     }
 
-    /// Scans complete lines from `scan`, cutting documents at markers.
+    /// Scans complete lines from `scan`, cutting documents at markers. What a skipped
+    /// document's lines held is dropped once per call, not once per line: dropping moves the
+    /// rest of the buffer, and a document of short lines would cost a move per line.
     fn scan_lines(&mut self) {
+        self.scan_complete_lines();
+        if self.skipping {
+            self.drop_skipped();
+        }
+    }
+
+    /// Drops the scanned bytes of the document being skipped.
+    fn drop_skipped(&mut self) -> usize {
+        let dropped = self.scan - self.doc_start;
+        self.buf.drain(self.doc_start..self.scan);
+        self.scan = self.doc_start;
+        dropped
+    }
+
+    fn scan_complete_lines(&mut self) {
         while self.scan < self.buf.len() {
             if self.skip_content() {
                 continue;
@@ -323,6 +340,7 @@ impl<R: Read> Splitter<R> {
                     return;
                 }
             };
+
             let first = self.buf.get(self.scan).copied();
             let kind = if self.in_long_line {
                 // The tail of a line whose start was dropped: it cannot be a marker.
@@ -341,6 +359,17 @@ impl<R: Read> Splitter<R> {
                     }
                     None => classify(line),
                 }
+            };
+            let next = if self.skipping
+                && matches!(
+                    kind,
+                    LineKind::Start | LineKind::StartWithContent | LineKind::End
+                ) {
+                // A marker ends the skipped document: its bytes go first, so that the next
+                // document starts where the buffer's kept bytes do.
+                next - self.drop_skipped()
+            } else {
+                next
             };
             match kind {
                 LineKind::Start | LineKind::StartWithContent => {
@@ -362,11 +391,6 @@ impl<R: Read> Splitter<R> {
             }
             self.scan = next;
             self.line += 1;
-            if self.skipping {
-                // Nothing of a skipped document is kept: drop what was scanned.
-                self.buf.drain(self.doc_start..self.scan);
-                self.scan = self.doc_start;
-            }
         }
     }
 
