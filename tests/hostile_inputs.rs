@@ -492,10 +492,160 @@ fn a_document_over_the_size_bound_of_short_lines_is_skipped_and_the_next_one_rea
     let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "big.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.lines().contains(&"example.com/after:1"), "{}", run.stdout);
     assert!(
-        run.stderr.contains("big.yaml:1:1: error[D002]: document 1 is larger than 64 MiB; it was not scanned"),
+        run.lines().contains(&"example.com/after:1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "big.yaml:1:1: error[D002]: document 1 is larger than 64 MiB; it was not scanned"
+        ),
         "{}",
         run.stderr
     );
+}
+
+const VALUES: &[u8] = b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n";
+
+#[test]
+fn overlay_outputs_that_would_land_on_one_path_are_refused() {
+    let scratch = Scratch::new();
+    scratch.write("w/d/values.yaml", VALUES);
+    scratch.write("d/values.yaml", VALUES);
+    let run = command_in(
+        &scratch.path("w"),
+        &[
+            "overlay",
+            "--registry",
+            "mirror.local",
+            "--out-dir",
+            "out",
+            "--values",
+            "d/values.yaml",
+            "--values",
+            "../d/values.yaml",
+        ],
+    )
+    .output()
+    .map(Run::from)
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "imgsift: ../d/values.yaml and d/values.yaml would both be written to out/d/values.yaml"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert!(
+        !scratch.path("w/out").exists(),
+        "nothing is written when one output collides"
+    );
+}
+
+#[test]
+fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
+    let scratch = Scratch::new();
+    scratch.write("app.yaml", GOOD.as_bytes());
+    let foreign = b"resources: [../app.yaml]\n# the user's own kustomization\n";
+    scratch.write("out/kustomization.yaml", foreign);
+    let args = [
+        "overlay",
+        "-o",
+        "kustomize",
+        "--registry",
+        "mirror.local",
+        "--out-dir",
+        "out",
+        "app.yaml",
+    ];
+    let run = scratch.run(&args);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("out/kustomization.yaml exists and is not a file imgsift wrote there"),
+        "{}",
+        run.stderr
+    );
+    let kept = std::fs::read(scratch.path("out/kustomization.yaml")).unwrap_or_default();
+    assert_eq!(kept, foreign, "the user's file is untouched");
+
+    // In a fresh folder imgsift writes it, and replaces its own file on the next run.
+    std::fs::remove_file(scratch.path("out/kustomization.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..2 {
+        let run = scratch.run(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("imgsift: wrote out/kustomization.yaml"),
+            "{}",
+            run.stderr
+        );
+    }
+    let written =
+        std::fs::read_to_string(scratch.path("out/kustomization.yaml")).unwrap_or_default();
+    assert!(
+        written.contains("newName: \"mirror.local/good\""),
+        "{written}"
+    );
+
+    // Once the user edits it, it is theirs again.
+    scratch.write(
+        "out/kustomization.yaml",
+        format!("{written}# edited\n").as_bytes(),
+    );
+    let run = scratch.run(&args);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        std::fs::read_to_string(scratch.path("out/kustomization.yaml"))
+            .unwrap_or_default()
+            .ends_with("# edited\n")
+    );
+}
+
+#[test]
+fn a_symbolic_link_planted_in_the_out_dir_is_not_followed() {
+    let scratch = Scratch::new();
+    scratch.write("charts/app/values.yaml", VALUES);
+    std::fs::create_dir_all(scratch.path("elsewhere")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(scratch.path("out")).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("out/charts"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = scratch.run(&[
+        "overlay",
+        "--registry",
+        "mirror.local",
+        "--out-dir",
+        "out",
+        "--values",
+        "charts/app/values.yaml",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("out/charts is a symbolic link inside the output folder"),
+        "{}",
+        run.stderr
+    );
+    let leaked = std::fs::read_dir(scratch.path("elsewhere"))
+        .map(|entries| entries.count())
+        .unwrap_or(0);
+    assert_eq!(leaked, 0, "nothing is written through the link");
+
+    // The out-dir itself may be a link: the user named it.
+    std::fs::remove_file(scratch.path("out/charts")).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("linked"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = scratch.run(&[
+        "overlay",
+        "--registry",
+        "mirror.local",
+        "--out-dir",
+        "linked",
+        "--values",
+        "charts/app/values.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(scratch.path("elsewhere/charts/app/values.yaml").is_file());
 }

@@ -471,9 +471,11 @@ fn out_dir_writes_the_skopeo_runs_and_an_executable_script() {
     // One run per destination (the parent path of each image under the prefix): the prefix
     // itself (pause), acme (sidecar), acme/team (api), library (busybox, nginx) and
     // ml-pipeline (kfp-launcher).
+    // Beside the outputs, the list of what imgsift wrote (what a later run may replace).
     assert_eq!(
         names,
         [
+            ".imgsift-written.json",
             "skopeo-1.yaml",
             "skopeo-2.yaml",
             "skopeo-3.yaml",

@@ -87,9 +87,10 @@ impl Emitted {
 }
 
 /// Writes the files of `emitted` under `out_dir` (each at [`under`] its name), or prints
-/// `emitted.printed` to `out` when there is no `out_dir`. Files are refused as a whole when
-/// one would replace an input. `Ok(false)` when something was refused or failed (said on
-/// `err`).
+/// `emitted.printed` to `out` when there is no `out_dir`. Files are refused as a whole, before
+/// any is written, when two would land on one path, when one would replace an input or a file
+/// imgsift did not write there, or when the way to one passes a symbolic link planted inside
+/// `out_dir`. `Ok(false)` when something was refused or failed (said on `err`).
 pub fn deliver(
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -103,8 +104,13 @@ pub fn deliver(
         return Ok(true);
     };
     let paths: Vec<PathBuf> = emitted.files.iter().map(|f| under(dir, &f.name)).collect();
-    if let Err(error) = refuse_inputs(&paths, inputs) {
-        writeln!(err, "imgsift: {error:#}")?;
+    let mut record = Record::read(dir);
+    let checked = refuse_collisions(dir, &emitted.files, &paths)
+        .and_then(|()| refuse_inputs(&paths, inputs))
+        .and_then(|()| refuse_links(dir, &paths))
+        .and_then(|()| refuse_foreign(dir, &paths, &record));
+    if let Err(error) = checked {
+        writeln!(err, "imgsift: {error:#}; nothing was written")?;
         return Ok(false);
     }
     for (path, file) in paths.iter().zip(&emitted.files) {
@@ -117,13 +123,157 @@ pub fn deliver(
             writeln!(err, "imgsift: {error:#}")?;
             return Ok(false);
         }
+        record.wrote(dir, path, file.text.as_bytes());
         writeln!(
             err,
             "imgsift: wrote {}",
             Printable(&path.display().to_string())
         )?;
     }
+    if let Err(error) = record.write(dir) {
+        writeln!(err, "imgsift: {error:#}")?;
+        return Ok(false);
+    }
     Ok(true)
+}
+
+/// The name of the file, in an output folder, that lists what imgsift wrote there.
+pub const RECORD: &str = ".imgsift-written.json";
+
+/// What imgsift wrote in one output folder: each file's path under it and a hash of the
+/// contents written, so that a later run replaces only its own files, unchanged since.
+#[derive(Debug, Default)]
+struct Record {
+    files: std::collections::BTreeMap<String, String>,
+}
+
+impl Record {
+    /// The record of `dir`; none (or an unreadable one) records nothing.
+    fn read(dir: &Path) -> Record {
+        let path = dir.join(RECORD);
+        let small = std::fs::symlink_metadata(&path)
+            .is_ok_and(|meta| meta.is_file() && meta.len() <= MAX_RECORD_BYTES);
+        let files = small
+            .then(|| std::fs::read(&path).ok())
+            .flatten()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .and_then(|value| value.get("files").cloned())
+            .and_then(|files| serde_json::from_value(files).ok())
+            .unwrap_or_default();
+        Record { files }
+    }
+
+    fn key(dir: &Path, path: &Path) -> String {
+        path.strip_prefix(dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Whether `path` holds what imgsift last wrote there.
+    fn is_own(&self, dir: &Path, path: &Path) -> bool {
+        let Some(recorded) = self.files.get(&Record::key(dir, path)) else {
+            return false;
+        };
+        let small =
+            std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MAX_OWN_BYTES);
+        small && std::fs::read(path).is_ok_and(|bytes| &fingerprint(&bytes) == recorded)
+    }
+
+    fn wrote(&mut self, dir: &Path, path: &Path, contents: &[u8]) {
+        self.files
+            .insert(Record::key(dir, path), fingerprint(contents));
+    }
+
+    fn write(&self, dir: &Path) -> anyhow::Result<()> {
+        let value = serde_json::json!({
+            "comment": "the files imgsift wrote in this folder; it replaces only these, unchanged",
+            "files": self.files,
+        });
+        let mut text = serde_json::to_string_pretty(&value)?;
+        text.push('\n');
+        atomically(&dir.join(RECORD), text.as_bytes())
+    }
+}
+
+/// Bounds on what is read back from an output folder: a record, and a file imgsift may have
+/// written (anything larger is not its own).
+const MAX_RECORD_BYTES: u64 = 16 << 20;
+const MAX_OWN_BYTES: u64 = 256 << 20;
+
+/// FNV-1a, 64 bits, in hex: enough to tell a file changed since imgsift wrote it (this guards
+/// against mistakes, not attackers: the folder's owner can rewrite the record anyway).
+fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+/// Fails when two files would be written to one path (two inputs that clean to one name).
+fn refuse_collisions(dir: &Path, files: &[OutputFile], paths: &[PathBuf]) -> anyhow::Result<()> {
+    let mut seen: std::collections::BTreeMap<&Path, &str> = std::collections::BTreeMap::new();
+    let record = dir.join(RECORD);
+    for (file, path) in files.iter().zip(paths) {
+        if *path == record {
+            bail!(
+                "{} would be written to {}, where imgsift keeps the list of what it wrote",
+                Printable(&file.name),
+                Printable(&path.display().to_string())
+            );
+        }
+        if let Some(first) = seen.insert(path.as_path(), &file.name) {
+            bail!(
+                "{} and {} would both be written to {}; name the inputs so that their outputs differ",
+                Printable(first),
+                Printable(&file.name),
+                Printable(&path.display().to_string())
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Fails when the way from `dir` to a target passes a symbolic link (or the target is one):
+/// a link planted inside the output folder would send a write elsewhere. `dir` itself may be a
+/// link: the user named it.
+fn refuse_links(dir: &Path, paths: &[PathBuf]) -> anyhow::Result<()> {
+    for path in paths {
+        let Ok(relative) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let mut at = dir.to_path_buf();
+        for part in relative.components() {
+            at.push(part);
+            match std::fs::symlink_metadata(&at) {
+                Ok(meta) if meta.file_type().is_symlink() => bail!(
+                    "{} is a symbolic link inside the output folder; imgsift does not write through links",
+                    Printable(&at.display().to_string())
+                ),
+                Ok(meta) if meta.is_dir() && at == *path => bail!(
+                    "{} is a folder; imgsift would write a file there",
+                    Printable(&at.display().to_string())
+                ),
+                Ok(_) => {}
+                // Nothing further exists: the rest is created.
+                Err(_) => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Fails when a target exists and is not a file imgsift wrote there, unchanged since.
+fn refuse_foreign(dir: &Path, paths: &[PathBuf], record: &Record) -> anyhow::Result<()> {
+    for path in paths {
+        if std::fs::symlink_metadata(path).is_ok() && !record.is_own(dir, path) {
+            bail!(
+                "{} exists and is not a file imgsift wrote there (or it changed since); imgsift replaces only its own files: move it away or choose another --out-dir",
+                Printable(&path.display().to_string())
+            );
+        }
+    }
+    Ok(())
 }
 
 /// `DIR/<display path>`, with `..`, `.`, a leading `/` and archive separators (`!/`) removed,
