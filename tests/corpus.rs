@@ -188,3 +188,98 @@ fn kubeflow_images_outside_pod_specs_come_from_their_configmap_env_or_argument()
         "{paths:?}"
     );
 }
+
+/// The tag a source wrote: `repo:TAG`, `repo:TAG@digest`, or a tag field's own text.
+fn wrote_tag(raw: &str, tag: &str) -> bool {
+    let raw = raw.trim().trim_matches(['"', '\'']);
+    if raw == tag {
+        return true;
+    }
+    let name_end = raw.find('@').unwrap_or(raw.len());
+    let name = &raw[..name_end];
+    let last = name.rsplit('/').next().unwrap_or(name);
+    match last.rsplit_once(':') {
+        Some((_, written)) => written == tag,
+        // Kubernetes pulls an untagged, undigested reference as `latest`.
+        None => tag == "latest" && name_end == raw.len(),
+    }
+}
+
+/// The `appVersion` of the `Chart.yaml` beside `values`, as written (quotes removed).
+fn app_version_beside(values: &str) -> Option<String> {
+    let chart = std::path::Path::new(values).with_file_name("Chart.yaml");
+    let text = std::fs::read_to_string(common::root().join(chart)).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("appVersion:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_owned())
+}
+
+#[test]
+fn the_corpus_scanned_as_one_folder_reports_no_tag_that_no_source_wrote_or_resolved() {
+    let run = imgsift(&["scan", "-o", "json", "../shared/corpus"]);
+    assert_ne!(run.code, 101, "{}", run.stderr);
+    let json = run.json();
+    let images = json["images"].as_array().cloned().unwrap_or_default();
+    assert!(
+        images.len() > 250,
+        "the whole corpus is scanned: {}",
+        images.len()
+    );
+    let mut from_chart = 0;
+    let mut false_tags = Vec::new();
+    for image in &images {
+        let Some(tag) = image["tag"].as_str() else {
+            continue;
+        };
+        let sources = image["sources"].as_array().cloned().unwrap_or_default();
+        let written = sources
+            .iter()
+            .any(|s| wrote_tag(s["raw"].as_str().unwrap_or(""), tag));
+        // A values entry without a tag takes one only from its own chart's appVersion, or
+        // from the manifests scanned with it (then a manifest source wrote the tag).
+        let mut resolved = false;
+        for source in sources.iter().filter(|s| s["tag_from"] == "appVersion") {
+            let file = source["file"].as_str().unwrap_or("");
+            if app_version_beside(file).as_deref() == Some(tag) {
+                resolved = true;
+                from_chart += 1;
+            } else {
+                false_tags.push(format!(
+                    "{} from the appVersion of another chart: {file}",
+                    image["ref"]
+                ));
+            }
+        }
+        if !written && !resolved {
+            false_tags.push(format!("{} {:?}", image["ref"], sources));
+        }
+    }
+    assert!(
+        false_tags.is_empty(),
+        "tags no source gave:\n{}",
+        false_tags.join("\n")
+    );
+    // The decoys are there: charts' values files beside each other, one with a Chart.yaml
+    // shape, and charts whose values take their tag from appVersion.
+    assert!(
+        from_chart > 0,
+        "some tags come from a chart's own appVersion"
+    );
+    assert!(
+        !run.stdout.contains("quay.io/argoproj/argocd:17.6.0"),
+        "an appVersion is its own chart's only"
+    );
+}
+
+#[test]
+fn tags_written_are_told_from_tags_not_written() {
+    assert!(wrote_tag("quay.io/a/b:v1.2", "v1.2"));
+    assert!(wrote_tag("\"1.0\"", "1.0"));
+    assert!(!wrote_tag("localhost:5000/a@sha256:abc", "latest"));
+    assert!(wrote_tag("localhost:5000/a", "latest"));
+    assert!(wrote_tag("a/b:1@sha256:abc", "1"));
+    assert!(wrote_tag("nginx", "latest"));
+    assert!(!wrote_tag("localhost:5000/a", "5000/a"));
+    assert!(!wrote_tag("a/b:10", "1"));
+    assert!(!wrote_tag("quay.io/argoproj/argocd", "17.6.0"));
+}
