@@ -299,6 +299,27 @@ pub struct InputArgs {
     /// Helm's render flags, for a chart among the inputs.
     #[command(flatten)]
     pub helm: HelmArgs,
+
+    /// Which files a kustomization may read, as kustomize's flag says: with the default, a
+    /// file must be in or below the folder of the kustomization naming it (symbolic links
+    /// resolved); with LoadRestrictionsNone, anywhere.
+    #[arg(long, value_enum, value_name = "RESTRICTOR", default_value_t = LoadRestrictor::RootOnly)]
+    pub load_restrictor: LoadRestrictor,
+}
+
+/// kustomize's load restrictors, spelled as kustomize spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LoadRestrictor {
+    /// Files in or below the kustomization's folder only (kustomize's default).
+    #[value(
+        name = "LoadRestrictionsRootOnly",
+        alias = "rootOnly",
+        alias = "rootonly"
+    )]
+    RootOnly,
+    /// Files anywhere (still regular files only, within the byte budget).
+    #[value(name = "LoadRestrictionsNone", alias = "none")]
+    None,
 }
 
 /// Output formats of `scan`.

@@ -17,6 +17,7 @@ use crate::registry::Registry;
 use crate::registry::mapping::Mapping;
 use crate::registry::readiness::CheckOptions;
 use crate::render::helm;
+use crate::render::kustomize::LoadRestrictor;
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
@@ -361,6 +362,10 @@ fn scan_options(args: &InputArgs, keep_sources: bool, keep_shapes: bool) -> Extr
         keep_sources,
         keep_shapes,
         limits: Default::default(),
+        load_restrictor: match args.load_restrictor {
+            cli::LoadRestrictor::RootOnly => LoadRestrictor::RootOnly,
+            cli::LoadRestrictor::None => LoadRestrictor::None,
+        },
     }
 }
 

@@ -140,6 +140,8 @@ codes! {
     ExtraDocuments = "K012",
     /// An `images` entry's name is not a pattern kustomize can match.
     Pattern = "K013",
+    /// A file is outside the kustomization's root (load restrictor).
+    OutsideRoot = "K014",
     /// A Helm chart cannot be loaded (a bad `Chart.yaml`, an archive out of bounds).
     ChartUnloadable = "H001",
     /// A Helm chart cannot be rendered at all (a missing dependency, a `kubeVersion` refused).

@@ -59,6 +59,7 @@ pub fn scan(
     let mut inventory = Inventory::new(options.keep_sources);
     let named = Context {
         limits: options.limits,
+        load_restrictor: options.load_restrictor,
         helm: helm.cloned(),
     };
     for input in inputs {
@@ -122,6 +123,7 @@ fn scan_directory(
     // with their defaults.
     let deeper = Context {
         limits: context.limits,
+        load_restrictor: context.load_restrictor,
         helm: None,
     };
     let is_named = |root: &Path| {

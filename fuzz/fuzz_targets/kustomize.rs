@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
         patch::merge(&mut resource, smp, true);
     }
     if let Some(ops) = trees.get(2) {
-        let _ = patch::json6902(&mut resource, ops, "fuzz patch");
+        let mut allowance = patch::Allowance {
+            nodes: 100_000,
+            depth: 64,
+        };
+        let _ = patch::json6902(&mut resource, ops, "fuzz patch", &mut allowance);
     }
     if let Some(list) = trees.get(3) {
         let entries: Vec<images::ImageEntry> = list
@@ -65,6 +69,7 @@ fuzz_target!(|data: &[u8]| {
         keep_sources: true,
         keep_shapes: false,
         limits,
+        load_restrictor: Default::default(),
     };
     extract_document(&doc, &file, 1, options, Role::Manifest, &mut out);
 });

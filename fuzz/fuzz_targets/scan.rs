@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
         keep_sources: true,
         keep_shapes: true,
         limits,
+        load_restrictor: Default::default(),
     };
     let file: Arc<str> = Arc::from("fuzz.yaml");
     for role in [Role::Auto, Role::Values] {

@@ -33,6 +33,26 @@ impl Steps {
         Steps(Some(steps.into()))
     }
 
+    /// These steps, then `step`, unless `step` is already the last of them: a subtree that a
+    /// patch copies again and again (a copy of a copy) was still changed by that one patch.
+    pub fn then_once(&self, step: &Arc<str>) -> Steps {
+        if self.iter().last() == Some(&**step) {
+            return self.clone();
+        }
+        let mut steps: Vec<Arc<str>> = self.0.iter().flat_map(|s| s.iter().cloned()).collect();
+        steps.push(Arc::clone(step));
+        Steps(Some(steps.into()))
+    }
+
+    /// Whether both are the same list in memory (not only equal): a cheap test for sharing.
+    pub fn same(&self, other: &Steps) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
     /// Whether nothing changed the text.
     pub fn is_empty(&self) -> bool {
         self.0.is_none()

@@ -9,8 +9,8 @@
 
 use std::sync::Arc;
 
-use super::At;
 use super::yaml::{Doc, NodeId, NodeOrigin, Scalar, ScalarKind, Value};
+use super::{At, Steps};
 
 /// What a node holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,38 @@ pub enum Node {
     Seq(Vec<Tree>),
     /// A mapping with string keys, in order.
     Map(Vec<(String, Tree)>),
+}
+
+/// The origins of a built document, each once, found by a map rather than a search: a
+/// document of a million nodes from a few dozen origins would otherwise take a search per
+/// node.
+#[derive(Default)]
+struct Origins {
+    list: Vec<NodeOrigin>,
+    index: std::collections::HashMap<NodeOrigin, usize>,
+    /// The last origin looked up: neighbouring nodes mostly share one.
+    last: Option<(Arc<str>, Steps, usize)>,
+}
+
+impl Origins {
+    fn index(&mut self, at: &At) -> usize {
+        if let Some((file, steps, index)) = &self.last {
+            if Arc::ptr_eq(file, &at.file) && steps.same(&at.steps) {
+                return *index;
+            }
+        }
+        let origin = NodeOrigin {
+            file: Arc::clone(&at.file),
+            steps: at.steps.clone(),
+        };
+        let next = self.list.len();
+        let index = *self.index.entry(origin.clone()).or_insert(next);
+        if index == next {
+            self.list.push(origin);
+        }
+        self.last = Some((Arc::clone(&at.file), at.steps.clone(), index));
+        index
+    }
 }
 
 /// A node and where it is.
@@ -64,6 +96,51 @@ impl Tree {
     /// document's own nodes.
     pub fn from_doc(doc: &Doc<'_>, id: NodeId, file: &Arc<str>) -> Tree {
         Tree::copy(doc, id, file, 0)
+    }
+
+    /// How many nodes [`Tree::from_doc`] would make of node `id` of `doc` (aliases counted at
+    /// their target's size, merge keys applied, mapping keys not counted: they are not nodes
+    /// of a tree), without making them. A document whose aliases expand a thousandfold costs
+    /// its text in a `Doc` but every expanded node in a `Tree`, so a build asks this first.
+    pub fn copy_cost(doc: &Doc<'_>, id: NodeId) -> u64 {
+        let mut memo = vec![u64::MAX; doc.len()];
+        Tree::cost(doc, id, &mut memo, 0)
+    }
+
+    fn cost(doc: &Doc<'_>, id: NodeId, memo: &mut [u64], depth: usize) -> u64 {
+        let id = doc.resolve(id);
+        if let Some(&known) = memo.get(id as usize).filter(|&&c| c != u64::MAX) {
+            return known;
+        }
+        // The same guard as `copy`: past it, a node is copied as a null scalar.
+        let cost = match doc.node(id).map(|n| &n.value) {
+            _ if depth > 1024 => 1,
+            Some(Value::Map(_)) => doc
+                .entries(id)
+                .into_iter()
+                .fold(1u64, |sum, (_, _, value)| {
+                    sum.saturating_add(Tree::cost(doc, value, memo, depth + 1))
+                }),
+            Some(Value::Seq(items)) => items.iter().fold(1u64, |sum, &item| {
+                sum.saturating_add(Tree::cost(doc, item, memo, depth + 1))
+            }),
+            _ => 1,
+        };
+        if let Some(slot) = memo.get_mut(id as usize) {
+            *slot = cost;
+        }
+        cost
+    }
+
+    /// How deep the tree nests: 1 for a scalar or an empty collection. Trees are built from
+    /// documents the loader bounded and grown only by transforms that check the result, so
+    /// the recursion is bounded.
+    pub fn height(&self) -> usize {
+        1 + match &self.node {
+            Node::Seq(items) => items.iter().map(Tree::height).max().unwrap_or(0),
+            Node::Map(entries) => entries.iter().map(|(_, v)| v.height()).max().unwrap_or(0),
+            Node::Scalar { .. } => 0,
+        }
     }
 
     fn copy(doc: &Doc<'_>, id: NodeId, file: &Arc<str>, depth: usize) -> Tree {
@@ -116,27 +193,17 @@ impl Tree {
     /// transform.
     pub fn into_doc(&self) -> Doc<'static> {
         let mut nodes: Vec<(Value<'static>, u64, u64, u32)> = Vec::new();
-        let mut origins: Vec<NodeOrigin> = Vec::new();
+        let mut origins = Origins::default();
         let root = self.push_into(&mut nodes, &mut origins);
-        Doc::built(nodes, Some(root), origins)
+        Doc::built(nodes, Some(root), origins.list)
     }
 
     fn push_into(
         &self,
         nodes: &mut Vec<(Value<'static>, u64, u64, u32)>,
-        origins: &mut Vec<NodeOrigin>,
+        origins: &mut Origins,
     ) -> NodeId {
-        let origin = NodeOrigin {
-            file: Arc::clone(&self.at.file),
-            steps: self.at.steps.clone(),
-        };
-        let index = match origins.iter().position(|o| *o == origin) {
-            Some(index) => index,
-            None => {
-                origins.push(origin);
-                origins.len() - 1
-            }
-        };
+        let index = origins.index(&self.at);
         let id = nodes.len() as NodeId;
         nodes.push((
             Value::Seq(Vec::new()),
@@ -311,12 +378,34 @@ impl Tree {
         }
     }
 
-    /// Marks this node and everything under it as changed by `step`.
+    /// Marks this node and everything under it as changed by `step`. The nodes of a subtree
+    /// mostly share one list of steps, and keep sharing one after the mark: a list per node
+    /// would make every copied node cost its history again.
     pub fn mark(&mut self, step: &str) {
-        self.at = self.at.through(step);
+        let step: Arc<str> = Arc::from(step);
+        let mut shared: Vec<(Steps, Steps)> = Vec::new();
+        self.mark_shared(&step, &mut shared);
+    }
+
+    fn mark_shared(&mut self, step: &Arc<str>, shared: &mut Vec<(Steps, Steps)>) {
+        let old = &self.at.steps;
+        let new = match shared.iter().find(|(before, _)| before.same(old)) {
+            Some((_, after)) => after.clone(),
+            None => {
+                let after = old.then_once(step);
+                // A few lists are remembered; a subtree with more is still marked right.
+                if shared.len() < 16 {
+                    shared.push((old.clone(), after.clone()));
+                }
+                after
+            }
+        };
+        self.at.steps = new;
         match &mut self.node {
-            Node::Seq(items) => items.iter_mut().for_each(|i| i.mark(step)),
-            Node::Map(entries) => entries.iter_mut().for_each(|(_, v)| v.mark(step)),
+            Node::Seq(items) => items.iter_mut().for_each(|i| i.mark_shared(step, shared)),
+            Node::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, v)| v.mark_shared(step, shared)),
             Node::Scalar { .. } => {}
         }
     }

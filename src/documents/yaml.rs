@@ -175,6 +175,14 @@ impl<'a> Doc<'a> {
         self.nodes.is_empty()
     }
 
+    /// Whether any node is an alias: then copying the document (a kustomize build does)
+    /// costs more than its own nodes.
+    pub fn has_aliases(&self) -> bool {
+        self.nodes
+            .iter()
+            .any(|node| matches!(node.value, Value::Alias(_)))
+    }
+
     /// The node behind `id`, following an alias to its anchor.
     pub fn node(&self, id: NodeId) -> Option<&Node<'a>> {
         let node = self.nodes.get(id as usize)?;

@@ -269,4 +269,6 @@ pub struct ExtractOptions {
     pub keep_shapes: bool,
     /// Bounds on documents, those found inside documents included.
     pub limits: Limits,
+    /// Which files a kustomization may read (kustomize's `--load-restrictor`).
+    pub load_restrictor: crate::render::kustomize::LoadRestrictor,
 }

@@ -80,6 +80,8 @@ pub trait Renderer: Sync {
 pub struct Context {
     /// Bounds on every document read.
     pub limits: Limits,
+    /// Which files a kustomization may read.
+    pub load_restrictor: kustomize::LoadRestrictor,
     /// Helm's render flags (`-f`, `--set`, release name, ...), for a chart named on the command
     /// line; charts found deeper in a walk render with their defaults.
     pub helm: Option<helm::Options>,

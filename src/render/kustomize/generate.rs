@@ -94,9 +94,28 @@ fn generate(builder: &mut Builder<'_>, dir: &Path, entry: &Tree, list: &mut Vec<
             continue;
         };
         let path = super::join(dir, relative);
-        let Some((shown, text)) = builder.read(&path, &env.at, "configMapGenerator") else {
+        let Some((shown, text)) = builder.read(&path, dir, &env.at, "configMapGenerator") else {
             continue;
         };
+        // A short line is a node: an env file within the byte budget could still hold tens
+        // of millions of them, so they are counted against the node budget.
+        let count = text
+            .lines()
+            .filter(|line| {
+                let trimmed = line.trim_start();
+                !trimmed.is_empty() && !trimmed.starts_with('#')
+            })
+            .count();
+        if count > builder.nodes_left() {
+            let why = format!(
+                "{shown} has {count} entries, more than the {} left of the build's budget of {} nodes",
+                builder.nodes_left(),
+                super::MAX_NODES
+            );
+            builder.over_budget(&env.at, &label, &why);
+            return;
+        }
+        builder.nodes += count;
         data.extend(env_entries(&shown, &text, &label));
     }
     for file in entry.get("files").map(Tree::items).unwrap_or_default() {
@@ -114,7 +133,7 @@ fn generate(builder: &mut Builder<'_>, dir: &Path, entry: &Tree, list: &mut Vec<
             ),
         };
         let path = super::join(dir, relative);
-        let Some((shown, text)) = builder.read(&path, &file.at, "configMapGenerator") else {
+        let Some((shown, text)) = builder.read(&path, dir, &file.at, "configMapGenerator") else {
             continue;
         };
         // The content's lines are the file's lines: a literal block at the file's start.

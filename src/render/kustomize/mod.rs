@@ -51,6 +51,19 @@ const MAX_DEPTH: usize = 64;
 const MAX_RESOURCES: usize = 100_000;
 const MAX_NODES: usize = 2_000_000;
 
+/// Which files a kustomization may read: kustomize's `--load-restrictor`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LoadRestrictor {
+    /// `LoadRestrictionsRootOnly`, kustomize's default: a file (a resource, a patch, a
+    /// generator's input, a replacement) must be in or below the folder of the kustomization
+    /// that names it, symbolic links resolved. Kustomization folders may be anywhere.
+    #[default]
+    RootOnly,
+    /// `LoadRestrictionsNone`: files may be anywhere. They are still read only when they are
+    /// regular files, and within the build's byte budget.
+    None,
+}
+
 /// The result of building one kustomization.
 #[derive(Debug, Default)]
 pub struct Built {
@@ -76,7 +89,7 @@ impl super::Renderer for Kustomize {
     }
 
     fn render(&self, dir: &Path, context: &super::Context) -> super::Rendered {
-        let built = build(dir, &context.limits);
+        let built = build(dir, &context.limits, context.load_restrictor);
         super::Rendered {
             documents: built
                 .resources
@@ -116,9 +129,10 @@ pub fn is_kustomization_name(path: &Path) -> bool {
 
 /// Builds the kustomization in folder `dir` (a path as the user gave it; output paths are
 /// written relative to it the same way).
-pub fn build(dir: &Path, limits: &Limits) -> Built {
+pub fn build(dir: &Path, limits: &Limits, restrictor: LoadRestrictor) -> Built {
     let mut builder = Builder {
         limits,
+        restrictor,
         built: Built::default(),
         stack: Vec::new(),
         bytes_read: 0,
@@ -163,6 +177,20 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn display(path: &Path) -> Arc<str> {
     Arc::from(path.to_string_lossy().as_ref())
+}
+
+/// The sentence of a file the load restrictor refuses (without its end).
+fn outside_root(field: &str, path: &Path, canonical: &Path, root: &Path) -> String {
+    let resolved = if canonical == path {
+        String::new()
+    } else {
+        format!(" (with symbolic links resolved, {})", display(canonical))
+    };
+    format!(
+        "`{field}` names {}{resolved}, which is not in or below {}, the folder of the kustomization naming it; kustomize's default load restrictor (LoadRestrictionsRootOnly) refuses it",
+        display(path),
+        display(root)
+    )
 }
 
 /// Whether a `resources` entry names something to fetch rather than a local path.
@@ -219,6 +247,7 @@ const READ_FIELDS: [&str; 17] = [
 
 pub(crate) struct Builder<'l> {
     limits: &'l Limits,
+    restrictor: LoadRestrictor,
     built: Built,
     /// Canonical folders of the kustomizations being built, innermost last.
     stack: Vec<PathBuf>,
@@ -251,11 +280,23 @@ impl Builder<'_> {
         self.limits.max_document_bytes.saturating_mul(2)
     }
 
-    /// Reads a file the build pulls in. `at` is the entry that names it.
-    fn read(&mut self, path: &Path, at: &At, field: &str) -> Option<(Arc<str>, String)> {
+    /// Reads a file the build pulls in: `at` is the entry that names it, `root` the folder
+    /// of the kustomization that holds the entry. The file is read only when the load
+    /// restrictor allows it, when it is a regular file (a pipe, a device or a kernel file is
+    /// never opened for reading: it could block, or never end), and through what is left of
+    /// the byte budget, so a file larger than the budget is never read whole.
+    fn read(
+        &mut self,
+        path: &Path,
+        root: &Path,
+        at: &At,
+        field: &str,
+    ) -> Option<(Arc<str>, String)> {
         let shown = display(path);
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
+        // kustomize resolves symbolic links (its file system's realpath) before it applies
+        // the restrictor, so a link inside the root to a file outside is outside.
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(canonical) => canonical,
             Err(err) => {
                 self.error(
                     Code::Missing,
@@ -268,23 +309,22 @@ impl Builder<'_> {
                 return None;
             }
         };
-        self.bytes_read = self.bytes_read.saturating_add(bytes.len());
-        if self.bytes_read > self.byte_budget() {
-            if !self.exhausted {
-                self.error(Code::Budget,
+        if self.restrictor == LoadRestrictor::RootOnly {
+            let inside = std::fs::canonicalize(root).is_ok_and(|root| canonical.starts_with(&root));
+            if !inside {
+                let message = outside_root(field, path, &canonical, root);
+                self.error(
+                    Code::OutsideRoot,
                     at,
                     format!(
-                        "this kustomization reads more than {} MiB of files; the build stopped adding at {shown}",
-                        self.byte_budget() >> 20
+                        "{message}, and it was not read (--load-restrictor LoadRestrictionsNone reads it)"
                     ),
                 );
+                return None;
             }
-            self.exhausted = true;
-            return None;
         }
-        if let Ok(canonical) = std::fs::canonicalize(path) {
-            self.built.consumed.insert(canonical);
-        }
+        let bytes = self.read_regular(&canonical, &shown, at, field)?;
+        self.built.consumed.insert(canonical);
         match String::from_utf8(bytes) {
             Ok(text) => Some((shown, text)),
             Err(_) => {
@@ -298,18 +338,189 @@ impl Builder<'_> {
         }
     }
 
-    /// Every document of a file, as trees (null documents left out).
+    /// The bytes of `canonical` (a resolved path), when it is a regular file that fits what
+    /// is left of the byte budget.
+    fn read_regular(
+        &mut self,
+        canonical: &Path,
+        shown: &Arc<str>,
+        at: &At,
+        field: &str,
+    ) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let not_regular = |builder: &mut Self| {
+            builder.error(Code::Missing,
+                at,
+                format!(
+                    "`{field}` names {shown}, which is not a regular file (a pipe, a device or a kernel file); it was not opened"
+                ),
+            );
+        };
+        // /proc and /sys files say they are regular files but are made up as they are read.
+        if canonical.starts_with("/proc") || canonical.starts_with("/sys") {
+            not_regular(self);
+            return None;
+        }
+        let cannot_read = |builder: &mut Self, err: &std::io::Error| {
+            builder.error(
+                Code::Missing,
+                at,
+                format!(
+                    "`{field}` names {shown}, which cannot be read: {}",
+                    describe_io_error(err)
+                ),
+            );
+        };
+        match std::fs::metadata(canonical) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                not_regular(self);
+                return None;
+            }
+            Err(err) => {
+                cannot_read(self, &err);
+                return None;
+            }
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        // The file may have been replaced by a pipe since it was looked at: opened without
+        // blocking, a pipe with no writer cannot hang the build, and the type of what was
+        // opened is checked again below.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NONBLOCK);
+        }
+        let file = match options.open(canonical) {
+            Ok(file) => file,
+            Err(err) => {
+                cannot_read(self, &err);
+                return None;
+            }
+        };
+        let length = match file.metadata() {
+            Ok(meta) if meta.is_file() => meta.len(),
+            Ok(_) => {
+                not_regular(self);
+                return None;
+            }
+            Err(err) => {
+                cannot_read(self, &err);
+                return None;
+            }
+        };
+        let remaining = self.byte_budget().saturating_sub(self.bytes_read);
+        // A file that says it is larger than the budget is not read at all; one that grows
+        // while it is read is cut at one byte past the budget, which is enough to know.
+        let mut bytes = Vec::new();
+        if length <= remaining as u64 {
+            let limit = (remaining as u64).saturating_add(1);
+            if let Err(err) = file.take(limit).read_to_end(&mut bytes) {
+                cannot_read(self, &err);
+                return None;
+            }
+        }
+        let size = if length > remaining as u64 {
+            usize::try_from(length).unwrap_or(usize::MAX)
+        } else {
+            bytes.len()
+        };
+        self.bytes_read = self.bytes_read.saturating_add(size);
+        if size > remaining {
+            if !self.exhausted {
+                self.error(Code::Budget,
+                    at,
+                    format!(
+                        "this kustomization reads more than {} MiB of files (the build's byte budget, twice the document bound); the build stopped adding at {shown}",
+                        self.byte_budget() >> 20
+                    ),
+                );
+            }
+            self.exhausted = true;
+            return None;
+        }
+        Some(bytes)
+    }
+
+    /// Nodes the build may still add before its node budget is spent.
+    fn nodes_left(&self) -> usize {
+        MAX_NODES.saturating_sub(self.nodes)
+    }
+
+    /// What transforms may still add to the build's trees.
+    fn allowance(&self) -> patch::Allowance {
+        patch::Allowance {
+            nodes: self.nodes_left(),
+            depth: self.limits.max_depth,
+        }
+    }
+
+    /// Counts what a transform added (the allowance it was given, less what is left of it).
+    fn spend(&mut self, given: patch::Allowance, left: patch::Allowance) {
+        self.nodes = self
+            .nodes
+            .saturating_add(given.nodes.saturating_sub(left.nodes));
+    }
+
+    /// The diagnostic of a transform that would have gone over the build's node or depth
+    /// budget: it stopped there, and the rest of the build goes on.
+    fn over_budget(&mut self, at: &At, what: &str, why: &str) {
+        self.error(
+            Code::Budget,
+            at,
+            format!("{what} was not applied further: {why}"),
+        );
+    }
+
+    /// Every document of a file, as trees (null documents left out). Each is counted against
+    /// the node budget before it is copied into a tree: aliases cost nothing in a parsed
+    /// document but every expanded node in a tree, so the expansion is bounded by what is
+    /// left of the budget, with the diagnostic a plain scan gives past its expansion bound.
     fn documents(&mut self, file: &Arc<str>, text: &str) -> Vec<(u32, Tree)> {
         let mut trees = Vec::new();
+        let mut left = self.nodes_left();
+        let mut refused = Vec::new();
+        let mut full = false;
         let problems = each_document(text.as_bytes(), file, self.limits, &mut |index, doc| {
-            if let Some(root) = doc.root() {
-                let tree = Tree::from_doc(doc, root, file);
-                if !tree.is_null() {
-                    trees.push((index, tree));
-                }
+            let Some(root) = doc.root() else {
+                return;
+            };
+            let cost = usize::try_from(Tree::copy_cost(doc, root)).unwrap_or(usize::MAX);
+            if cost > left {
+                let (line, column) = doc.position(root);
+                refused.push(if doc.has_aliases() {
+                    Diagnostic::error(Code::AliasExpansion,
+                        file,
+                        line,
+                        column,
+                        format!(
+                            "aliases expand this document to {cost} nodes; a kustomize build copies every one, and only {left} of the build's budget of {MAX_NODES} nodes are left; document {index} was not read"
+                        ),
+                    )
+                } else {
+                    full = true;
+                    Diagnostic::error(Code::Budget,
+                        file,
+                        line,
+                        column,
+                        format!(
+                            "document {index} has {cost} nodes, more than the {left} left of the build's budget of {MAX_NODES} nodes; the build stopped adding"
+                        ),
+                    )
+                });
+                return;
+            }
+            left -= cost;
+            let tree = Tree::from_doc(doc, root, file);
+            if !tree.is_null() {
+                trees.push((index, tree));
             }
         });
+        self.nodes = MAX_NODES.saturating_sub(left).max(self.nodes);
         self.built.diagnostics.extend(problems);
+        self.built.diagnostics.extend(refused);
+        self.exhausted |= full;
         trees
     }
 
@@ -344,8 +555,13 @@ impl Builder<'_> {
         if self.enter(dir, &at) {
             self.kustomization(dir, &file, &at, &mut list);
             self.stack.pop();
+            // The copy kept for a later include is counted like any other copy, but only kept
+            // when it fits: the cache saves work, and the build must not stop for it.
+            // The folder the build started at is never included again (that would be a
+            // cycle), so it keeps no copy.
             let nodes: usize = list.iter().map(|r| r.tree.count()).sum();
-            if self.hold(nodes, &at) {
+            if !self.stack.is_empty() && nodes <= self.nodes_left() {
+                self.nodes += nodes;
                 self.folders.insert(canonical, list.clone());
             }
         }
@@ -410,7 +626,7 @@ impl Builder<'_> {
     /// kustomization the list starts empty; for a component it holds what the includer has
     /// gathered).
     fn kustomization(&mut self, dir: &Path, file: &Path, at: &At, list: &mut Vec<Resource>) {
-        let Some((shown, text)) = self.read(file, at, "resources") else {
+        let Some((shown, text)) = self.read(file, dir, at, "resources") else {
             return;
         };
         let mut documents = self.documents(&shown, &text);
@@ -429,6 +645,7 @@ impl Builder<'_> {
             return;
         }
         self.check_fields(&k);
+        self.check_unread(dir, &k);
         for field in ["resources", "bases"] {
             for entry in k.get(field).map(Tree::items).unwrap_or_default() {
                 self.resource(dir, entry, field, list);
@@ -481,6 +698,39 @@ impl Builder<'_> {
         }
     }
 
+    /// `crds` and `configurations` name files that change no image, so they are not read;
+    /// but kustomize refuses a build whose entries its load restrictor refuses, so the
+    /// restrictor is applied to them too.
+    fn check_unread(&mut self, dir: &Path, k: &Tree) {
+        if self.restrictor != LoadRestrictor::RootOnly {
+            return;
+        }
+        let root = std::fs::canonicalize(dir).ok();
+        for field in ["crds", "configurations"] {
+            for entry in k.get(field).map(Tree::items).unwrap_or_default() {
+                let Some(text) = entry.text() else {
+                    continue;
+                };
+                let path = join(dir, text);
+                let Ok(canonical) = std::fs::canonicalize(&path) else {
+                    continue;
+                };
+                if root
+                    .as_ref()
+                    .is_some_and(|root| canonical.starts_with(root))
+                {
+                    continue;
+                }
+                let message = outside_root(field, &path, &canonical, dir);
+                self.error(
+                    Code::OutsideRoot,
+                    &entry.at,
+                    format!("{message} (imgsift does not read it either way)"),
+                );
+            }
+        }
+    }
+
     /// Adds the resources one `resources` (or `bases`) entry names.
     fn resource(&mut self, dir: &Path, entry: &Tree, field: &str, list: &mut Vec<Resource>) {
         if self.exhausted {
@@ -501,7 +751,7 @@ impl Builder<'_> {
                 self.add(list, resources, &entry.at);
             }
             Ok(_) => {
-                let resources = self.file_resources(&path, &entry.at, field);
+                let resources = self.file_resources(&path, dir, &entry.at, field);
                 self.add(list, resources, &entry.at);
             }
             Err(_) if is_remote(text) => self.error(Code::Remote,
@@ -532,15 +782,13 @@ impl Builder<'_> {
     }
 
     /// The objects of a resource file.
-    fn file_resources(&mut self, path: &Path, at: &At, field: &str) -> Vec<Resource> {
-        let Some((shown, text)) = self.read(path, at, field) else {
+    fn file_resources(&mut self, path: &Path, dir: &Path, at: &At, field: &str) -> Vec<Resource> {
+        let Some((shown, text)) = self.read(path, dir, at, field) else {
             return Vec::new();
         };
         let mut resources = Vec::new();
+        // Counted against the node budget as they are copied into trees.
         let documents = self.documents(&shown, &text);
-        if !self.hold(documents.iter().map(|(_, t)| t.count()).sum(), at) {
-            return Vec::new();
-        }
         for (document, tree) in documents {
             let kind = tree.get("kind").and_then(Tree::text).unwrap_or("");
             if !tree.is_map() || kind.is_empty() {
@@ -628,7 +876,7 @@ impl Builder<'_> {
                 .collect();
         }
         let path = join(dir, text);
-        let Some((shown, content)) = self.read(&path, &value.at, field) else {
+        let Some((shown, content)) = self.read(&path, dir, &value.at, field) else {
             return Vec::new();
         };
         let label = format!("patch {shown}");
@@ -650,20 +898,46 @@ impl Builder<'_> {
         };
         let mut trees = Vec::new();
         let mut problems = Vec::new();
+        let mut left = self.nodes_left();
+        let mut refused = Vec::new();
         problems.extend(each_document(
             text.as_bytes(),
             &at.file,
             self.limits,
-            &mut |_, doc| {
-                if let Some(root) = doc.root() {
-                    let mut tree = Tree::from_doc(doc, root, &at.file);
-                    place(&mut tree, &at, literal);
-                    if !tree.is_null() {
-                        trees.push(tree);
-                    }
+            &mut |index, doc| {
+                let Some(root) = doc.root() else {
+                    return;
+                };
+                // Counted before the copy, as for a file's documents (`documents`).
+                let cost = usize::try_from(Tree::copy_cost(doc, root)).unwrap_or(usize::MAX);
+                if cost > left {
+                    let (line, column) = doc.position(root);
+                    let code = if doc.has_aliases() {
+                        Code::AliasExpansion
+                    } else {
+                        Code::Budget
+                    };
+                    refused.push(Diagnostic::error(code,
+                        &at.file,
+                        line,
+                        column,
+                        format!(
+                            "the patch's document {index} expands to {cost} nodes; a kustomize build copies every one, and only {left} of the build's budget of {MAX_NODES} nodes are left; it was not read"
+                        ),
+                    ));
+                    return;
+                }
+                left -= cost;
+                let mut tree = Tree::from_doc(doc, root, &at.file);
+                place(&mut tree, &at, literal);
+                if !tree.is_null() {
+                    trees.push(tree);
                 }
             },
         ));
+        self.nodes = MAX_NODES.saturating_sub(left).max(self.nodes);
+        // Its positions are the string's, like the loader's.
+        problems.extend(refused);
         // Positions inside a non-literal scalar are not file positions: report at the scalar.
         for mut problem in problems {
             if !literal {
@@ -793,12 +1067,23 @@ impl Builder<'_> {
     fn json6902(&mut self, list: &mut [Resource], ops: &Tree, selector: &Selector, label: &str) {
         let mut problems = Vec::new();
         for resource in list.iter_mut().filter(|r| selector.matches(r)) {
-            for problem in patch::json6902(&mut resource.tree, ops, label) {
+            let given = self.allowance();
+            let mut left = given;
+            let unapplied = patch::json6902(&mut resource.tree, ops, label, &mut left);
+            self.spend(given, left);
+            for problem in unapplied.problems {
                 problems.push(format!(
                     "{label}: {problem} in {} {}; that operation was not applied",
                     resource.kind(),
                     resource.name()
                 ));
+            }
+            if let Some((at, why)) = unapplied.over {
+                // The patch stops here: the operation that would go over, the ones after
+                // it and the resources after this one are left as they are.
+                let what = format!("{label} (in {} {})", resource.kind(), resource.name());
+                self.over_budget(&at, &what, &why);
+                break;
             }
         }
         for problem in problems {
@@ -834,6 +1119,11 @@ impl Builder<'_> {
         marked.mark(label);
         let delete = marked.get("$patch").and_then(Tree::text) == Some("delete");
         let mut hit = false;
+        // A merge copies at most the patch's nodes into each resource it patches; they are
+        // counted before the merge, and past the budget the patch is applied no further.
+        let cost = marked.count();
+        let mut left = self.nodes_left();
+        let mut over: Option<String> = None;
         list.retain_mut(|resource| {
             if !selector.matches(resource) {
                 return true;
@@ -842,6 +1132,18 @@ impl Builder<'_> {
             if delete {
                 return false;
             }
+            if over.is_some() {
+                return true;
+            }
+            if cost > left {
+                over = Some(format!(
+                    "it would add up to {cost} YAML nodes to {} {}, more than the {left} left of the build's budget of {MAX_NODES} nodes",
+                    resource.kind(),
+                    resource.name()
+                ));
+                return true;
+            }
+            left -= cost;
             let builtin = kube::is_builtin(kube::group_of(resource.api_version()), resource.kind());
             // The patch names its target; it never renames it.
             let kept: Vec<(&[&str], Option<Tree>)> = vec![
@@ -862,6 +1164,10 @@ impl Builder<'_> {
             }
             true
         });
+        self.nodes = MAX_NODES.saturating_sub(left).max(self.nodes);
+        if let Some(why) = over {
+            self.over_budget(&patch.at, label, &why);
+        }
         if !hit && target.is_none() {
             let kind = patch.get("kind").and_then(Tree::text).unwrap_or("?");
             let name = patch
@@ -937,7 +1243,24 @@ impl Builder<'_> {
         if pairs.is_empty() {
             return;
         }
+        // Every resource gets a copy of every pair: counted before it is made.
+        let cost = pairs.iter().map(|(_, v)| v.count()).sum::<usize>() + 2;
+        let field = k
+            .get("commonLabels")
+            .or_else(|| k.get("labels"))
+            .map_or_else(|| k.at.clone(), |v| v.at.clone());
         for resource in list.iter_mut() {
+            if cost > self.nodes_left() {
+                let why = format!(
+                    "copying them into {} {} would add {cost} YAML nodes, more than the {} left of the build's budget of {MAX_NODES} nodes",
+                    resource.kind(),
+                    resource.name(),
+                    self.nodes_left()
+                );
+                self.over_budget(&field, "the labels", &why);
+                return;
+            }
+            self.nodes += cost;
             let at = resource.tree.at.clone();
             let Some(labels) = resource
                 .tree
@@ -969,7 +1292,21 @@ impl Builder<'_> {
         if pairs.is_empty() {
             return;
         }
+        let cost = pairs.iter().map(|(_, v)| v.count()).sum::<usize>() + 2;
         for resource in list.iter_mut() {
+            // A copy of every pair in each place: counted before it is made.
+            if cost.saturating_mul(3) > self.nodes_left() {
+                let why = format!(
+                    "copying them into {} {} would add up to {} YAML nodes, more than the {} left of the build's budget of {MAX_NODES} nodes",
+                    resource.kind(),
+                    resource.name(),
+                    cost.saturating_mul(3),
+                    self.nodes_left()
+                );
+                self.over_budget(&map.at, "commonAnnotations", &why);
+                return;
+            }
+            self.nodes += cost.saturating_mul(3);
             let places: &[&[&str]] = match resource.kind() {
                 "Deployment"
                 | "ReplicaSet"

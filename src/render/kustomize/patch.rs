@@ -11,7 +11,7 @@
 //! Every node a patch brings keeps the patch file's position and is marked with the patch, so
 //! an image set by a patch is reported where the patch writes it.
 
-use crate::documents::{Node, Tree};
+use crate::documents::{At, Node, Tree};
 
 /// The merge key of a list of a built-in kind, by the list's field name.
 fn merge_key(field: &str) -> Option<&'static str> {
@@ -181,17 +181,113 @@ fn remove(tree: &mut Tree, steps: &[String]) -> Result<Tree, String> {
     }
 }
 
-/// Applies a JSON 6902 operation list to `target`. Returns a sentence for each operation that
-/// could not be applied (the others are).
-pub fn json6902(target: &mut Tree, ops: &Tree, transform: &str) -> Vec<String> {
-    let mut problems = Vec::new();
+/// What a transform may still add to a build. Every copy of a subtree costs its nodes (an
+/// 8 KB patch that copies a list into itself forty times would hold 2^40 of them), and no
+/// tree may nest deeper than the documents the loader accepts, since every later walk of it
+/// recurses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    /// Nodes that may still be added.
+    pub nodes: usize,
+    /// The deepest a tree may nest.
+    pub depth: usize,
+}
+
+impl Allowance {
+    /// Takes the nodes of `value`, about to be put at `depth` steps below a resource's top:
+    /// the sentence saying which bound it breaks when it does not fit (and nothing is taken).
+    pub fn take(&mut self, value: &Tree, depth: usize) -> Result<(), String> {
+        let nodes = value.count();
+        if nodes > self.nodes {
+            return Err(format!(
+                "it would add {nodes} YAML nodes, more than the {} left of the build's budget of {} nodes",
+                self.nodes,
+                super::MAX_NODES
+            ));
+        }
+        let height = depth.saturating_add(value.height());
+        if height > self.depth {
+            return Err(format!(
+                "it would nest the resource {height} levels deep, deeper than the depth bound of {}",
+                self.depth
+            ));
+        }
+        self.nodes -= nodes;
+        Ok(())
+    }
+}
+
+/// What applying a JSON 6902 operation list did not do.
+#[derive(Debug, Default)]
+pub struct Unapplied {
+    /// A sentence for each operation that could not be applied (the others were).
+    pub problems: Vec<String>,
+    /// The operation that would have gone over the [`Allowance`], and why: it and the
+    /// operations after it were not applied.
+    pub over: Option<(At, String)>,
+}
+
+/// Applies a JSON 6902 operation list to `target`, adding no more than `allowance` allows:
+/// the nodes an operation would copy are counted before the copy is made.
+pub fn json6902(
+    target: &mut Tree,
+    ops: &Tree,
+    transform: &str,
+    allowance: &mut Allowance,
+) -> Unapplied {
+    let mut unapplied = Unapplied::default();
     for op in ops.items() {
         let name = op.get("op").and_then(Tree::text).unwrap_or("");
-        let path = pointer(op.get("path").and_then(Tree::text).unwrap_or(""));
-        let mut value = op.get("value").cloned();
-        if let Some(value) = &mut value {
-            value.mark(transform);
-        }
+        let written = op.get("path").and_then(Tree::text).unwrap_or("");
+        let path = pointer(written);
+        // The value an operation puts in place, checked against the allowance before it is
+        // copied out of the patch or the target.
+        let value: Result<Option<Tree>, String> = match name {
+            "add" | "replace" => match op.get("value") {
+                Some(value) => allowance.take(value, path.len()).map(|()| {
+                    let mut value = value.clone();
+                    value.mark(transform);
+                    Some(value)
+                }),
+                None => Ok(None),
+            },
+            "copy" => {
+                let from = pointer(op.get("from").and_then(Tree::text).unwrap_or(""));
+                match get(target, &from) {
+                    Some(found) => allowance.take(found, path.len()).map(|()| {
+                        let mut value = found.clone();
+                        value.mark(transform);
+                        Some(value)
+                    }),
+                    None => Ok(None),
+                }
+            }
+            "move" => {
+                // A move adds no node, but it may put a subtree deeper than it was.
+                let from = pointer(op.get("from").and_then(Tree::text).unwrap_or(""));
+                match get(target, &from) {
+                    Some(found) => {
+                        let mut free = Allowance {
+                            nodes: usize::MAX,
+                            ..*allowance
+                        };
+                        free.take(found, path.len()).map(|()| None)
+                    }
+                    None => Ok(None),
+                }
+            }
+            _ => Ok(None),
+        };
+        let value = match value {
+            Ok(value) => value,
+            Err(why) => {
+                unapplied.over = Some((
+                    op.at.clone(),
+                    format!("JSON 6902 `{name}` to {written}: {why}"),
+                ));
+                break;
+            }
+        };
         let result = match (name, value) {
             ("add", Some(value)) => add(target, &path, value),
             ("replace", Some(value)) => match locate(target, &path) {
@@ -202,16 +298,11 @@ pub fn json6902(target: &mut Tree, ops: &Tree, transform: &str) -> Vec<String> {
                 None => Err("nothing to replace at the path".to_owned()),
             },
             ("remove", _) => remove(target, &path).map(|_| ()),
-            ("copy" | "move", _) => {
+            ("copy", Some(value)) => add(target, &path, value),
+            ("copy", None) => Err("nothing at `from`".to_owned()),
+            ("move", _) => {
                 let from = pointer(op.get("from").and_then(Tree::text).unwrap_or(""));
-                let taken = if name == "move" {
-                    remove(target, &from)
-                } else {
-                    get(target, &from)
-                        .cloned()
-                        .ok_or_else(|| "nothing at `from`".to_owned())
-                };
-                taken.and_then(|mut value| {
+                remove(target, &from).and_then(|mut value| {
                     value.mark(transform);
                     add(target, &path, value)
                 })
@@ -222,13 +313,12 @@ pub fn json6902(target: &mut Tree, ops: &Tree, transform: &str) -> Vec<String> {
             )),
         };
         if let Err(problem) = result {
-            problems.push(format!(
-                "{name} {}: {problem}",
-                op.get("path").and_then(Tree::text).unwrap_or("")
-            ));
+            unapplied
+                .problems
+                .push(format!("{name} {written}: {problem}"));
         }
     }
-    problems
+    unapplied
 }
 
 #[cfg(test)]
@@ -300,9 +390,14 @@ mod tests {
         let ops = tree(
             "- {op: replace, path: /spec/template/spec/containers/0/image, value: a:9}\n- {op: add, path: /spec/template/spec/containers/-, value: {name: d, image: d:1}}\n- {op: replace, path: /spec/nothing/here, value: x}\n",
         );
-        let problems = json6902(&mut target, &ops, "patch");
+        let mut allowance = Allowance {
+            nodes: 1000,
+            depth: 64,
+        };
+        let unapplied = json6902(&mut target, &ops, "patch", &mut allowance);
         assert_eq!(images(&target), ["a:9", "b:1", "d:1"]);
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(unapplied.problems.len(), 1, "{:?}", unapplied.problems);
+        assert!(unapplied.over.is_none());
         let image = target
             .get_path(&["spec", "template", "spec", "containers"])
             .map(|c| c.items()[0].clone());
@@ -312,5 +407,28 @@ mod tests {
                 .as_deref(),
             Some("patch")
         );
+    }
+
+    #[test]
+    fn json6902_copies_are_counted_before_they_are_made() {
+        let mut target = tree("kind: Bomb\nspec:\n  l: [a]\n");
+        let ops = tree(&"- {op: copy, from: /spec/l, path: /spec/l/-}\n".repeat(40));
+        let mut allowance = Allowance {
+            nodes: 10_000,
+            depth: 512,
+        };
+        let unapplied = json6902(&mut target, &ops, "patch", &mut allowance);
+        let over = unapplied.over.map(|(_, why)| why).unwrap_or_default();
+        assert!(over.contains("budget"), "{over}");
+        assert!(target.count() <= 10_000 + 5, "{}", target.count());
+        // Each copy nests one level deeper: a depth bound of 8 stops it sooner.
+        let mut target = tree("kind: Bomb\nspec:\n  l: [a]\n");
+        let mut allowance = Allowance {
+            nodes: 10_000,
+            depth: 8,
+        };
+        let unapplied = json6902(&mut target, &ops, "patch", &mut allowance);
+        let over = unapplied.over.map(|(_, why)| why).unwrap_or_default();
+        assert!(over.contains("depth bound of 8"), "{over}");
     }
 }

@@ -12,6 +12,7 @@
 use std::path::Path;
 
 use super::Builder;
+use super::patch::Allowance;
 use super::select::{Resource, Selector};
 use crate::diag::Code;
 use crate::documents::{Node, Tree};
@@ -87,10 +88,30 @@ fn get<'t>(tree: &'t Tree, steps: &[Step]) -> Option<&'t Tree> {
     }
 }
 
-/// Calls `apply` on every node at `steps`, creating missing keys when `create`.
-fn visit(tree: &mut Tree, steps: &[Step], create: bool, apply: &mut dyn FnMut(&mut Tree)) {
+/// What a visit may still add, and why it stopped when it went over.
+struct Room {
+    allowance: Allowance,
+    over: Option<String>,
+}
+
+/// Calls `apply` on every node at `steps` (with its depth below the resource's top),
+/// creating missing keys when `create`. Every node created and every copy `apply` makes is
+/// taken from `room` first; past it, the visit stops and says why.
+fn visit(
+    tree: &mut Tree,
+    steps: &[Step],
+    create: bool,
+    depth: usize,
+    room: &mut Room,
+    apply: &mut dyn FnMut(&mut Tree, usize, &mut Allowance) -> Result<(), String>,
+) {
+    if room.over.is_some() {
+        return;
+    }
     let Some((step, rest)) = steps.split_first() else {
-        apply(tree);
+        if let Err(why) = apply(tree, depth, &mut room.allowance) {
+            room.over = Some(why);
+        }
         return;
     };
     let at = tree.at.clone();
@@ -105,27 +126,33 @@ fn visit(tree: &mut Tree, steps: &[Step], create: bool, apply: &mut dyn FnMut(&m
                 } else {
                     Tree::map(at.clone())
                 };
+                // A field path as long as the text allows, created under every selected
+                // resource, is a copy like any other: counted, and kept within the depth bound.
+                if let Err(why) = room.allowance.take(&empty, depth + 1) {
+                    room.over = Some(why);
+                    return;
+                }
                 tree.set(key, empty);
             }
             if let Some(next) = tree.get_mut(key) {
-                visit(next, rest, create, apply);
+                visit(next, rest, create, depth + 1, room, apply);
             }
         }
         Step::Index(index) => {
             if let Some(next) = tree.items_mut().get_mut(*index) {
-                visit(next, rest, create, apply);
+                visit(next, rest, create, depth + 1, room, apply);
             }
         }
         Step::Item(key, value) => {
             for item in tree.items_mut() {
                 if item.get(key).and_then(Tree::text) == Some(value.as_str()) {
-                    visit(item, rest, create, apply);
+                    visit(item, rest, create, depth + 1, room, apply);
                 }
             }
         }
         Step::All => {
             for item in tree.items_mut() {
-                visit(item, rest, create, apply);
+                visit(item, rest, create, depth + 1, room, apply);
             }
         }
         Step::Key(_) => {}
@@ -138,7 +165,8 @@ pub(super) fn replacements(builder: &mut Builder<'_>, dir: &Path, k: &Tree, list
         match entry.get("path").and_then(Tree::text) {
             Some(relative) => {
                 let path = super::join(dir, relative);
-                let Some((shown, text)) = builder.read(&path, &entry.at, "replacements") else {
+                let Some((shown, text)) = builder.read(&path, dir, &entry.at, "replacements")
+                else {
                     continue;
                 };
                 for (_, tree) in builder.documents(&shown, &text) {
@@ -273,6 +301,11 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
             .map(field_path)
             .collect();
         let mut problems = Vec::new();
+        let given = builder.allowance();
+        let mut room = Room {
+            allowance: given,
+            over: None,
+        };
         for resource in list.iter_mut() {
             if !select.as_ref().is_some_and(|s| s.matches(resource))
                 || rejects.iter().any(|r| r.matches(resource))
@@ -280,31 +313,51 @@ fn replace(builder: &mut Builder<'_>, replacement: &Tree, list: &mut [Resource])
                 continue;
             }
             for steps in &paths {
-                visit(&mut resource.tree, steps, create, &mut |node| {
-                    if delimiter.is_empty() {
-                        *node = value.clone();
-                        return;
-                    }
-                    let current = node.text().unwrap_or("").to_owned();
-                    let mut parts: Vec<&str> = current.split(delimiter.as_str()).collect();
-                    let text = value.text().unwrap_or("");
-                    match parts.get_mut(index) {
-                        Some(slot) => *slot = text,
-                        None => {
-                            problems.push(format!(
-                                "options.index {index} is out of bounds for {current:?}"
-                            ));
-                            return;
+                visit(
+                    &mut resource.tree,
+                    steps,
+                    create,
+                    1,
+                    &mut room,
+                    &mut |node, depth, allowance| {
+                        if delimiter.is_empty() {
+                            // The value is copied into every field selected: counted first.
+                            allowance.take(&value, depth)?;
+                            *node = value.clone();
+                            return Ok(());
                         }
-                    }
-                    let joined = parts.join(&delimiter);
-                    let at = node.at.through(&label);
-                    *node = Tree::string(&joined, at);
-                });
+                        let current = node.text().unwrap_or("").to_owned();
+                        let mut parts: Vec<&str> = current.split(delimiter.as_str()).collect();
+                        let text = value.text().unwrap_or("");
+                        match parts.get_mut(index) {
+                            Some(slot) => *slot = text,
+                            None => {
+                                problems.push(format!(
+                                    "options.index {index} is out of bounds for {current:?}"
+                                ));
+                                return Ok(());
+                            }
+                        }
+                        let joined = parts.join(&delimiter);
+                        let at = node.at.through(&label);
+                        *node = Tree::string(&joined, at);
+                        Ok(())
+                    },
+                );
+            }
+            if room.over.is_some() {
+                break;
             }
         }
+        builder.spend(given, room.allowance);
         for problem in problems {
             builder.error(Code::NotApplied, &target.at, problem);
+        }
+        if let Some(why) = room.over {
+            // This replacement stops here; the next replacement, and the rest of the build,
+            // still run.
+            builder.over_budget(&replacement.at, &label, &why);
+            return;
         }
     }
 }
