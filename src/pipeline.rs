@@ -313,6 +313,7 @@ fn scan_file(file: &SourceFile, options: &ExtractOptions, inventory: &mut Invent
             let context = Context {
                 limits: options.limits,
                 helm: None,
+                load_restrictor: options.load_restrictor,
             };
             extract_rendered(renderer.render(&root, &context), options, inventory);
         }

@@ -50,11 +50,13 @@ impl Scratch {
 
     /// Runs imgsift under an address-space limit of `mib` MiB, so that a case that would
     /// buffer without bound fails (allocation refused) instead of passing on a big machine.
+    /// Two threads whatever the machine: each may reserve an allocator arena, and the limit is
+    /// meant to measure buffers, not arenas.
     fn run_limited(&self, mib: u64, args: &[&str]) -> Run {
         let mut command = std::process::Command::new("sh");
         command
             .arg("-c")
-            .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024))
+            .arg(format!("ulimit -v {}; exec \"$0\" -j 2 \"$@\"", mib * 1024))
             .arg(env!("CARGO_BIN_EXE_imgsift"))
             .args(args)
             .current_dir(self.dir())
