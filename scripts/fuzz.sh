@@ -36,7 +36,18 @@ find "$corpus/charts" testdata -path '*/templates/*' -type f -size -32k 2>/dev/n
   cp "$f" "fuzz/corpus/template/$(sha1sum < "$f" | cut -c1-16)"
 done
 
-for target in reference scan kustomize template; do
+# tree: kustomize roots and charts of testdata, each folder's small files as `=== path` sections.
+mkdir -p fuzz/corpus/tree
+for dir in testdata/kustomize/*/ testdata/kustomize/*/*/ testdata/helm/*/ testdata/charts/*/; do
+  [ -d "$dir" ] || continue
+  name=$(printf '%s' "$dir" | sha1sum | cut -c1-16)
+  (cd "$dir" && find . -type f -size -8k | sort | head -24 | while read -r f; do
+    printf '=== %s\n' "${f#./}"; cat "$f"; printf '\n'
+  done) > "fuzz/corpus/tree/$name"
+  [ -s "fuzz/corpus/tree/$name" ] || rm -f "fuzz/corpus/tree/$name"
+done
+
+for target in reference scan kustomize template tree; do
   echo "== fuzzing $target for ${SECONDS_PER_TARGET}s"
   (cd fuzz && cargo fuzz run -s none --debug-assertions "$target" "corpus/$target" -- \
       -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
