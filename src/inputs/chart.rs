@@ -445,30 +445,8 @@ pub fn archive_member_name(raw: &str) -> Result<String, String> {
     Ok(cleaned)
 }
 
-/// Go's `path.Clean`.
-pub fn clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => body,
-    }
-}
+/// Go's `path.Clean`, as the template functions use it.
+pub use gotemplate::sprig::path_clean as clean;
 
 /// The rules of a `.helmignore`, with Helm's default rule `templates/.?*` (hidden files of
 /// `templates/` are never templates).

@@ -13,6 +13,8 @@ pub mod json;
 mod lists;
 mod math;
 mod paths;
+
+pub use paths::clean as path_clean;
 mod strings;
 mod url;
 mod util;

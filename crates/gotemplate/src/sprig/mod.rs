@@ -16,6 +16,8 @@ pub use special::semver;
 
 /// Go's `encoding/json` for template values (Helm's `toJson`/`fromJson` build on it too).
 pub use general::json;
+/// Go's `path.Clean`, which Helm's loader also applies to archive entry names.
+pub use general::path_clean;
 
 /// Every Sprig function Helm makes available (Helm removes `env` and `expandenv`).
 pub fn funcs() -> FuncMap {

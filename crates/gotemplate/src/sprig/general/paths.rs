@@ -32,7 +32,7 @@ pub(super) fn register(m: &mut FuncMap) {
 }
 
 /// `path.Clean`: the shortest equivalent path, lexically.
-pub(super) fn clean(path: &str) -> String {
+pub fn clean(path: &str) -> String {
     if path.is_empty() {
         return ".".to_string();
     }
