@@ -98,7 +98,10 @@ fn a_key_given_twice_is_an_error_naming_both_lines_and_the_last_value_is_the_one
         "siblings.yaml",
         b"apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nx: &x {a: 1}\ny: &y {b: 2}\nz: {<<: *x, <<: *y}\nspec:\n  containers:\n  - {name: a, image: example.com/sib:1}\n  - {name: b, image: example.com/sib:2}\n",
     );
-    let run = scratch.run(&["scan", "good.yaml", "pod.yaml", "siblings.yaml"]);
+    let run = scratch.run_limited(
+        LIMIT_MIB,
+        &["scan", "good.yaml", "pod.yaml", "siblings.yaml"],
+    );
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let lines = run.lines();
@@ -132,7 +135,7 @@ fn a_values_file_giving_a_key_twice_reads_the_last_as_helm_does() {
         "values.yaml",
         b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n  tag: \"2.0\"\n",
     );
-    let run = scratch.run(&["scan", "good.yaml", "--values", "values.yaml"]);
+    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "--values", "values.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2);
     assert!(
@@ -157,13 +160,16 @@ fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
         injected,
         b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n",
     );
-    let run = scratch.run(&[
-        "overlay",
-        "--registry",
-        "mirror.local",
-        "--values",
-        injected,
-    ]);
+    let run = scratch.run_limited(
+        LIMIT_MIB,
+        &[
+            "overlay",
+            "--registry",
+            "mirror.local",
+            "--values",
+            injected,
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let overlay: serde_json::Value = common::yaml_to_json(&run.stdout);
     assert!(
@@ -181,7 +187,7 @@ fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
 
     let escape = "e\u{1b}[2J\u{202e}.yaml";
     scratch.write(escape, b"apiVersion: v1\nkind: Pod\nmetadata: {name: \"p\\e[31m\"}\nspec: {containers: [{name: c, image: \"bad image\"}, {name: d, image: example.com/esc:1}]}\n");
-    let run = scratch.run(&["scan", "good.yaml", escape]);
+    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", escape]);
     assert_good_still_reported(&run);
     assert!(
         !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{202e}'),
@@ -197,7 +203,7 @@ fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
         vec!["scan", "-o", "table", escape, "good.yaml"],
         vec!["scan", "--why", "example.com/esc:1", escape],
     ] {
-        let run = scratch.run(&args);
+        let run = scratch.run_limited(LIMIT_MIB, &args);
         assert!(
             run.stdout.contains("e\\u{1b}[2J\\u{202e}.yaml"),
             "{args:?}: {}",
