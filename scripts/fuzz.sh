@@ -2,13 +2,15 @@
 # Runs the fuzz targets (cargo-fuzz, libFuzzer) for a while each, seeded from testdata and the
 # corpus. Crashes land in fuzz/artifacts/<target>/; each one found becomes a regression test.
 #
-# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 600)
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 600, every target)
 # The machine's toolchain is stable; cargo-fuzz needs nightly flags, which RUSTC_BOOTSTRAP
 # allows on stable. No sanitizer runtime is needed with `-s none`: libFuzzer's own checks and
 # Rust's panics and overflow checks (debug assertions are on) catch the failures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-600}
+shift || true
+TARGETS=${*:-reference scan kustomize template tree}
 export RUSTC_BOOTSTRAP=1
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
@@ -47,7 +49,7 @@ for dir in testdata/kustomize/*/ testdata/kustomize/*/*/ testdata/helm/*/ testda
   [ -s "fuzz/corpus/tree/$name" ] || rm -f "fuzz/corpus/tree/$name"
 done
 
-for target in reference scan kustomize template tree; do
+for target in $TARGETS; do
   echo "== fuzzing $target for ${SECONDS_PER_TARGET}s"
   (cd fuzz && cargo fuzz run -s none --debug-assertions "$target" "corpus/$target" -- \
       -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \

@@ -684,6 +684,11 @@ pub(crate) fn unquote_char(s: &str, quote: u8) -> Result<(u32, bool, &str), &'st
         return Err(ERR_SYNTAX);
     }
     let e = b[1];
+    // Go switches on the byte after the backslash; no escape letter is beyond ASCII, and
+    // slicing past a multi-byte character would split it.
+    if !e.is_ascii() {
+        return Err(ERR_SYNTAX);
+    }
     let rest = &s[2..];
     let simple = match e {
         b'a' => Some(7),
@@ -802,6 +807,14 @@ pub(crate) fn unquote(s: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backslash_before_a_multibyte_character_is_a_syntax_error() {
+        // Found by fuzzing: the escape letter was sliced past as if it were one byte.
+        assert_eq!(unquote("\"\\\u{e9}\""), Err(ERR_SYNTAX));
+        assert!(unquote_char("\\\u{7ff}x", b'"').is_err());
+        assert_eq!(unquote("\"\u{e9}\\n\""), Ok("\u{e9}\n".to_owned()));
+    }
 
     // Rows from Go's strconv/ftoa_test.go (64-bit cases).
     #[test]
