@@ -116,7 +116,7 @@ codes! {
     SecretNotRead = "V003",
     /// A kustomization names a remote resource, which is not fetched.
     Remote = "K001",
-    /// A kustomization field that imgsift does not build (Helm charts, plugins).
+    /// A kustomization field that imgsift does not build (plugins).
     NotBuilt = "K002",
     /// A kustomization field that is read but not applied, or not known.
     Ignored = "K003",
@@ -142,6 +142,8 @@ codes! {
     Pattern = "K013",
     /// A file is outside the kustomization's root (load restrictor).
     OutsideRoot = "K014",
+    /// A `helmCharts` entry's chart is not in the chart home; imgsift pulls no chart.
+    ChartMissing = "K015",
     /// A Helm chart cannot be loaded (a bad `Chart.yaml`, an archive out of bounds).
     ChartUnloadable = "H001",
     /// A Helm chart cannot be rendered at all (a missing dependency, a `kubeVersion` refused).

@@ -17,7 +17,7 @@ pub mod engine;
 mod glob;
 pub mod manifests;
 pub mod objects;
-mod renderer;
+pub(crate) mod renderer;
 pub mod semver;
 
 pub mod strvals;
@@ -233,7 +233,7 @@ fn json_map(text: &str) -> Map {
 }
 
 /// Helm's `MergeMaps`: maps merge key by key, anything else replaces.
-fn merge_maps(base: &Map, over: &Map) {
+pub(crate) fn merge_maps(base: &Map, over: &Map) {
     for (key, value) in over.entries() {
         if let (Value::Map(over_map), Some(Value::Map(base_map))) = (&value, base.get(&key)) {
             let merged = base_map.shallow_copy();

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::chart::Chart;
 use super::engine::Problem;
+use super::manifests::Manifest;
 use super::{Rendered as HelmRendered, load, render_chart, user_values};
 use crate::diag::{Code, Diagnostic};
 use crate::documents::{At, Limits, Tree, yaml};
@@ -124,7 +125,7 @@ impl Renderer for Helm {
         for problem in &rendered.problems {
             out.diagnostics.push(problem_diagnostic(problem, &rendered));
         }
-        out.documents = documents(&rendered, &context.limits);
+        out.documents = documents(&rendered, &context.limits, &mut |_, _, _| true);
         // A failed template may have held images: the values stand in for it.
         out.sources = sources_of(&loaded, !failed);
         out
@@ -133,7 +134,7 @@ impl Renderer for Helm {
 
 /// Every file under the chart (or the archive itself): none is scanned again on its own, as
 /// the render is what the chart deploys (files `.helmignore` leaves out are not the chart's).
-fn consumed(root: &Path) -> BTreeSet<PathBuf> {
+pub(crate) fn consumed(root: &Path) -> BTreeSet<PathBuf> {
     let mut files = BTreeSet::new();
     if root.is_file() {
         if let Ok(path) = std::fs::canonicalize(root) {
@@ -156,7 +157,7 @@ fn consumed(root: &Path) -> BTreeSet<PathBuf> {
 }
 
 /// `Chart.yaml` and `values.yaml` of the chart and of every subchart it loaded.
-fn collect_sources(chart: &Chart, unrendered_only: bool, sources: &mut Vec<Source>) {
+pub(crate) fn collect_sources(chart: &Chart, unrendered_only: bool, sources: &mut Vec<Source>) {
     for raw in &chart.raw {
         sources.push(Source {
             file: Arc::from(chart.file_display(&raw.name).as_str()),
@@ -194,7 +195,7 @@ fn fallback_sources(root: &Path) -> Vec<Source> {
     sources
 }
 
-fn problem_diagnostic(problem: &Problem, rendered: &HelmRendered) -> Diagnostic {
+pub(crate) fn problem_diagnostic(problem: &Problem, rendered: &HelmRendered) -> Diagnostic {
     let (file, line, column) = match &problem.at {
         Some((template, line, column)) => (
             rendered
@@ -227,9 +228,19 @@ fn problem_diagnostic(problem: &Problem, rendered: &HelmRendered) -> Diagnostic 
     )
 }
 
+/// Whether a rendered document is taken: given the manifest, its parsed document and root.
+/// A kustomize build drops hooks it was told to skip and counts each document against its
+/// node budget before the document becomes a tree.
+pub(crate) type Admit<'a> =
+    dyn FnMut(&Manifest, &crate::documents::Doc<'_>, crate::documents::NodeId) -> bool + 'a;
+
 /// The rendered manifests and hooks as documents, each node at the template file and line
-/// that wrote it.
-fn documents(rendered: &HelmRendered, limits: &Limits) -> Vec<Document> {
+/// that wrote it (those `admit` takes).
+pub(crate) fn documents(
+    rendered: &HelmRendered,
+    limits: &Limits,
+    admit: &mut Admit<'_>,
+) -> Vec<Document> {
     let mut out = Vec::new();
     let mut index_of: std::collections::BTreeMap<&str, u32> = Default::default();
     for manifest in rendered
@@ -251,6 +262,9 @@ fn documents(rendered: &HelmRendered, limits: &Limits) -> Vec<Document> {
         };
         let Some(doc) = docs.first() else { continue };
         let Some(root) = doc.root() else { continue };
+        if !admit(manifest, doc, root) {
+            continue;
+        }
         let mut tree = Tree::from_doc(doc, root, &file);
         let line_starts: Vec<usize> = std::iter::once(0)
             .chain(manifest.content.match_indices('\n').map(|(i, _)| i + 1))

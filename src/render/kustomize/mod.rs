@@ -5,22 +5,24 @@
 //!
 //! 1. `resources` then `bases`: files (every document; `List` kinds unpacked) and folders, each
 //!    folder a kustomization built on its own first;
-//! 2. `configMapGenerator` (literals, files, env files; `behavior` create, merge, replace);
+//! 2. `configMapGenerator` (literals, files, env files; `behavior` create, merge, replace),
+//!    then `helmCharts`: local charts rendered with imgsift's Helm renderer (`charts.rs`);
 //! 3. `components`: each component's resources are added, then its generators and transforms
 //!    run over everything gathered so far;
 //! 4. the transforms: `patchesStrategicMerge`, `patches`, `namespace`, `namePrefix` and
 //!    `nameSuffix`, `commonLabels` and `labels`, `commonAnnotations`, `patchesJson6902`,
 //!    `images`, `replacements`.
 //!
-//! What cannot be built offline (remote resources) or natively (`helmCharts`, plugins given as
-//! `generators` / `transformers` / `validators`) is an error diagnostic naming the field and
-//! the file, and the rest is still built. Generated names get no hash suffix: a suffix changes
+//! What cannot be built offline (remote resources, charts not in the chart home) or natively
+//! (plugins given as `generators` / `transformers` / `validators`) is an error diagnostic
+//! naming the field and the file, and the rest is still built. Generated names get no hash suffix: a suffix changes
 //! no image, and leaving it out keeps names readable in reports.
 //!
 //! Every node of the output keeps the file and position its text came from and the transforms
 //! that changed it (`documents/tree.rs`), so an image is reported where it is written and with
 //! how it got there.
 
+mod charts;
 mod generate;
 pub mod images;
 pub mod patch;
@@ -73,6 +75,9 @@ pub struct Built {
     pub diagnostics: Vec<Diagnostic>,
     /// Every file the build read (canonical paths): these are not scanned again on their own.
     pub consumed: BTreeSet<PathBuf>,
+    /// Files to read as they are: the values of a chart that could not be rendered, or the
+    /// inline values of one that is not at hand.
+    pub sources: Vec<super::Source>,
 }
 
 /// kustomize, as a [`Renderer`](super::Renderer): a folder holding a kustomization file is a
@@ -102,7 +107,7 @@ impl super::Renderer for Kustomize {
                 .collect(),
             consumed: built.consumed,
             diagnostics: built.diagnostics,
-            ..super::Rendered::default()
+            sources: built.sources,
         }
     }
 }
@@ -652,8 +657,9 @@ impl Builder<'_> {
             }
         }
         // Generators run before components (kustomize 5.1 on), so a component's transforms
-        // reach generated ConfigMaps too.
+        // reach generated ConfigMaps too; Helm charts are the last generator.
         generate::config_maps(self, dir, &k, list);
+        charts::inflate(self, dir, &k, &text, list);
         for entry in k.get("components").map(Tree::items).unwrap_or_default() {
             self.component(dir, entry, list);
         }
@@ -665,12 +671,6 @@ impl Builder<'_> {
         for (key, value) in k.entries() {
             let at = &value.at;
             match key.as_str() {
-                "helmCharts" | "helmChartInflationGenerator" => self.error(Code::NotBuilt,
-                    at,
-                    format!(
-                        "`{key}` is not built: imgsift renders no Helm chart inside a kustomization; scan the chart's folder or `helm template` output as well"
-                    ),
-                ),
                 "generators" | "transformers" | "validators" => {
                     if !value.items().is_empty() {
                         self.error(Code::NotBuilt,
