@@ -98,3 +98,11 @@ pub fn claiming(file: &Path) -> Option<(PathBuf, usize)> {
         .enumerate()
         .find_map(|(i, r)| r.root_of(file).map(|root| (root, i)))
 }
+
+/// The folder of a file, `.` for a bare file name.
+pub fn folder_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -26,7 +26,7 @@ pub struct Helm;
 impl Renderer for Helm {
     fn root_of(&self, file: &Path) -> Option<PathBuf> {
         if file.file_name().is_some_and(|n| n == METADATA_FILE) {
-            return Some(crate::render::kustomize::folder_of(file));
+            return Some(crate::render::folder_of(file));
         }
         (is_archive_name(file) && file.is_file()).then(|| file.to_path_buf())
     }

@@ -86,7 +86,7 @@ pub struct Kustomize;
 
 impl super::Renderer for Kustomize {
     fn root_of(&self, file: &Path) -> Option<PathBuf> {
-        is_kustomization_name(file).then(|| folder_of(file))
+        is_kustomization_name(file).then(|| crate::render::folder_of(file))
     }
 
     fn root_file(&self, root: &Path) -> Option<PathBuf> {
@@ -109,14 +109,6 @@ impl super::Renderer for Kustomize {
             diagnostics: built.diagnostics,
             sources: built.sources,
         }
-    }
-}
-
-/// The folder of a file, `.` for a bare file name.
-pub fn folder_of(file: &Path) -> PathBuf {
-    match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
     }
 }
 
