@@ -28,6 +28,16 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "testdata/helm/tpl",
         &["-n", "apps", "-f", "testdata/helm/values/tpl-registry.yaml"],
     ),
+    (
+        "release-name",
+        "testdata/helm/tpl",
+        &["-f", "testdata/helm/values/tpl-flow.yaml"],
+    ),
+    (
+        "release-name",
+        "testdata/helm/tpl",
+        &["-s", "templates/nested.yaml"],
+    ),
     ("release-name", "testdata/helm/umbrella", &[]),
     (
         "release-name",

@@ -203,7 +203,7 @@ impl Context<'_> {
         data: Value,
     ) -> Result<String, Error> {
         let mut ns = self.st.ns.clone();
-        ns.add(name, text)?;
+        ns.add_main(name, text)?;
         self.execute_in(&ns, name, data)
     }
 

@@ -69,6 +69,24 @@ impl Namespace {
         Ok(())
     }
 
+    /// As [`Namespace::add`], but the text's own body becomes template `name` even when it is
+    /// empty. Go's `t.New(name).Parse(text)` followed by `t.Execute` runs the new template's own
+    /// tree, whatever the namespace kept under that name: Helm's `tpl` of `""` inside another
+    /// `tpl` prints nothing, where executing the kept body would run the outer text again.
+    pub fn add_main(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let funcs = self.funcs.clone();
+        let has_func = move |f: &str| funcs.contains(f) || is_builtin(f);
+        let trees = parse(name, text, &has_func)?;
+        for tree in trees {
+            let main = tree.name == name;
+            if !main && self.templates.contains_key(&tree.name) && tree.root.is_empty_tree() {
+                continue;
+            }
+            self.templates.insert(tree.name.clone(), Rc::new(tree));
+        }
+        Ok(())
+    }
+
     /// Whether a template `name` is defined.
     pub fn contains(&self, name: &str) -> bool {
         self.templates.contains_key(name)

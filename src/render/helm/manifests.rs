@@ -269,7 +269,9 @@ pub fn print(
                 continue;
             };
             if crate::inputs::glob::matches(pattern, source).unwrap_or(false) {
-                shown.push_str(&format!("---\n{doc}\n"));
+                // `helm template -s` splits its own output again with `SplitManifests`,
+                // which trims each document at both ends.
+                shown.push_str(&format!("---\n{}\n", doc.trim_end()));
                 found = true;
             }
         }

@@ -12,3 +12,7 @@ app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
+
+{{- define "tpl.secretName" -}}
+{{ tpl .Values.existingSecret . | default "generated" }}
+{{- end }}
