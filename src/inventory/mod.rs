@@ -271,7 +271,7 @@ impl Inventory {
                         source.line,
                         source.column,
                         format!(
-                            "{}: {repository} has {reason}: no manifest scanned with it and no chart appVersion gives one, so it is listed as unresolved",
+                            "{}: {repository} has {reason}; neither one tag from the manifests scanned with it nor its chart's appVersion settles it, so it is listed as unresolved",
                             source.path
                         ),
                     ));
