@@ -657,3 +657,57 @@ fn a_symbolic_link_planted_in_the_out_dir_is_not_followed() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(scratch.path("elsewhere/charts/app/values.yaml").is_file());
 }
+
+#[test]
+fn values_whose_shared_parts_expand_without_bound_are_refused_by_every_walker() {
+    let scratch = Scratch::new();
+    scratch.write("bomb/Chart.yaml", CHART.replace("NAME", "bomb").as_bytes());
+    // Forty levels of a dict holding itself twice: 2^40 values once walked, in a few bytes.
+    let bomb = r#"{{ $d := dict }}{{ range until 40 }}{{ $d = dict "a" $d "b" $d }}{{ end }}"#;
+    let uses = [
+        ("deepcopy", "{{ deepCopy $d | len }}"),
+        ("printf", r#"{{ printf "%v" $d | len }}"#),
+        ("eq", "{{ eq $d $d }}"),
+        ("print", "{{ $d }}"),
+        ("toyaml", "{{ toYaml $d | len }}"),
+        ("tojson", "{{ toJson $d | len }}"),
+        ("totoml", "{{ toToml $d | len }}"),
+    ];
+    for (name, use_) in uses {
+        scratch.write(
+            &format!("bomb/templates/{name}.yaml"),
+            format!("{bomb}apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {name}}}\ndata:\n  n: \"{use_}\"\n").as_bytes(),
+        );
+    }
+    scratch.write(
+        "bomb/templates/pod.yaml",
+        GOOD.replace("good", "chart").as_bytes(),
+    );
+    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "bomb"]);
+    assert_good_still_reported(&run);
+    assert!(
+        run.lines().contains(&"example.com/chart:1"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    // Walkers that fail the template say why; Helm's error-swallowing encoders print "".
+    for name in ["deepcopy", "printf", "eq", "print"] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.contains(&format!("bomb/templates/{name}.yaml"))
+                    && l.contains("error[H003]")
+                    && l.contains("value too large")),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+    for name in ["toyaml", "tojson", "totoml"] {
+        assert!(
+            !run.stderr.contains(&format!("bomb/templates/{name}.yaml")),
+            "{name} prints what Helm prints on an encoding error: {}",
+            run.stderr
+        );
+    }
+}

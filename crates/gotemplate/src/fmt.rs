@@ -106,6 +106,9 @@ struct Printer {
     prec: usize,
     erroring: bool,
     too_deep: bool,
+    /// An operand whose shared parts expand past [`crate::MAX_EXPANDED_VALUES`]: printing it
+    /// would never end, so nothing is printed.
+    too_large: Option<ValueError>,
     reordered: bool,
     good_arg_num: bool,
     deref_top: bool,
@@ -113,7 +116,9 @@ struct Printer {
 
 impl Printer {
     fn finish(self) -> Result<String, ValueError> {
-        if self.too_deep {
+        if let Some(err) = self.too_large {
+            Err(err)
+        } else if self.too_deep {
             Err(depth_error())
         } else {
             Ok(self.buf)
@@ -520,6 +525,10 @@ impl Printer {
     }
 
     fn print_arg(&mut self, arg: &Value, verb: char) {
+        if let Err(err) = arg.check_expanded() {
+            self.too_large = Some(err);
+            return;
+        }
         if arg.is_nil() {
             match verb {
                 'T' | 'v' => self.pad("<nil>"),

@@ -61,4 +61,6 @@ pub use funcs::{
     FuncMap, Function, NativeFn, Signature, Type, html_escape, js_escape, url_query_escape,
 };
 pub use template::Namespace;
-pub use value::{ElemType, List, MAX_VALUE_DEPTH, Map, Object, Value, ValueError};
+pub use value::{
+    ElemType, List, MAX_EXPANDED_VALUES, MAX_VALUE_DEPTH, Map, Object, Value, ValueError,
+};

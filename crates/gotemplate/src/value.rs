@@ -26,6 +26,11 @@ use crate::funcs::Function;
 /// comparing them fails (this also catches maps that contain themselves).
 pub const MAX_VALUE_DEPTH: usize = 10_000;
 
+/// How many values walking a value may visit, a shared list or map counted each time it
+/// appears. A template can build a value of 2^40 such visits in a few bytes
+/// (`$d = dict "a" $d "b" $d` forty times); copying, comparing or printing it would never end.
+pub const MAX_EXPANDED_VALUES: usize = 1 << 22;
+
 /// An error from walking a value: too deep or cyclic.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueError(pub String);
@@ -536,13 +541,49 @@ impl Value {
 
     /// A copy with fresh maps and lists all the way down (Sprig's `deepCopy`).
     pub fn deep_copy(&self) -> Result<Value, ValueError> {
+        self.check_expanded()?;
         deep_copy_at(self, 0)
+    }
+
+    /// How many values walking this one visits (itself included), a shared list or map
+    /// counted each time it appears; `None` past `cap`. Costs at most `cap` steps.
+    pub fn expanded_size(&self, cap: usize) -> Option<usize> {
+        let mut count = 0usize;
+        let mut stack: Vec<Value> = vec![self.clone()];
+        while let Some(v) = stack.pop() {
+            count += 1;
+            if count > cap {
+                return None;
+            }
+            match &v {
+                Value::List(l) => stack.extend(l.iter().cloned()),
+                Value::Map(m) => stack.extend(m.0.entries.borrow().values().cloned()),
+                _ => {}
+            }
+        }
+        Some(count)
+    }
+
+    /// Fails when walking this value would visit more than [`MAX_EXPANDED_VALUES`] values.
+    pub fn check_expanded(&self) -> Result<(), ValueError> {
+        match self {
+            Value::List(_) | Value::Map(_) => match self.expanded_size(MAX_EXPANDED_VALUES) {
+                Some(_) => Ok(()),
+                None => Err(ValueError(format!(
+                    "value too large: its lists and maps hold more than {MAX_EXPANDED_VALUES} values once shared parts are counted each time"
+                ))),
+            },
+            _ => Ok(()),
+        }
     }
 
     /// Go's `reflect.DeepEqual`: same types, equal contents. Fails on values
     /// nested deeper than [`MAX_VALUE_DEPTH`].
     pub fn deep_equal(&self, other: &Value) -> Result<bool, ValueError> {
-        deep_equal_at(self, other, 0)
+        // Counted as it goes rather than checked first: a map compared with itself
+        // short-circuits, as in Go, however large it is.
+        let mut left = MAX_EXPANDED_VALUES;
+        deep_equal_at(self, other, 0, &mut left)
     }
 
     /// `cast.ToInt64E` as Sprig uses it: numbers truncate, strings parse
@@ -624,10 +665,15 @@ fn deep_copy_at(v: &Value, depth: usize) -> Result<Value, ValueError> {
     })
 }
 
-fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> Result<bool, ValueError> {
+fn deep_equal_at(a: &Value, b: &Value, depth: usize, left: &mut usize) -> Result<bool, ValueError> {
     if depth > MAX_VALUE_DEPTH {
         return Err(depth_error());
     }
+    *left = left.checked_sub(1).ok_or_else(|| {
+        ValueError(format!(
+            "value too large: comparing visits more than {MAX_EXPANDED_VALUES} values"
+        ))
+    })?;
     stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
         Ok(match (a, b) {
             (Value::Nil, Value::Nil) => true,
@@ -641,7 +687,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> Result<bool, ValueError>
                     return Ok(false);
                 }
                 for (p, q) in x.iter().zip(y.iter()) {
-                    if !deep_equal_at(p, q, depth + 1)? {
+                    if !deep_equal_at(p, q, depth + 1, left)? {
                         return Ok(false);
                     }
                 }
@@ -657,7 +703,7 @@ fn deep_equal_at(a: &Value, b: &Value, depth: usize) -> Result<bool, ValueError>
                 for (k, p) in x.entries() {
                     match y.get(&k) {
                         Some(q) => {
-                            if !deep_equal_at(&p, &q, depth + 1)? {
+                            if !deep_equal_at(&p, &q, depth + 1, left)? {
                                 return Ok(false);
                             }
                         }
@@ -760,6 +806,25 @@ impl<T: Object> From<Rc<T>> for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_parts_count_each_time_they_appear_and_the_count_stops_at_its_cap() {
+        let leaf = Value::Map(Map::new());
+        let mut d = leaf;
+        for _ in 0..40 {
+            let m = Map::new();
+            m.insert("a".to_owned(), d.clone());
+            m.insert("b".to_owned(), d.clone());
+            d = Value::Map(m);
+        }
+        assert_eq!(d.expanded_size(1 << 20), None);
+        assert!(d.check_expanded().is_err());
+        assert!(d.deep_copy().is_err());
+        let small = Value::List(List::new(vec![Value::Int(1), Value::Int(2)]));
+        assert_eq!(small.expanded_size(10), Some(3));
+        assert!(small.check_expanded().is_ok());
+        assert!(Value::Int(1).check_expanded().is_ok());
+    }
 
     #[test]
     fn maps_are_shared() {

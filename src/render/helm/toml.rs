@@ -354,6 +354,8 @@ pub fn encode(v: &Value) -> Result<String, EncodeError> {
             "reflect: call of reflect.Value.Type on zero Value",
         ));
     }
+    v.check_expanded()
+        .map_err(|e| EncodeError::new(e.0.clone()))?;
     let mut enc = Encoder { out: String::new() };
     enc.encode(&[], v, 0)?;
     Ok(enc.out)

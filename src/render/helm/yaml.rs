@@ -1661,6 +1661,14 @@ pub(super) fn tokens(v: &Value, order: KeyOrder) -> Result<Vec<Tok>, EncodeError
         if depth > MAX_VALUE_DEPTH {
             return Err(nesting_error(&value));
         }
+        // A value whose shared parts expand without bound (a dict holding itself twice,
+        // forty times over) would make tokens forever; a cycle is found by depth first.
+        if out.len() > gotemplate::MAX_EXPANDED_VALUES {
+            return Err(EncodeError::new(format!(
+                "value too large: more than {} values once shared parts are counted each time",
+                gotemplate::MAX_EXPANDED_VALUES
+            )));
+        }
         let entries = match &value {
             Value::Nil => {
                 out.push(Tok::Null);
