@@ -262,10 +262,18 @@ fn one(chart: &Found, config: Option<&Found>, limits: &Limits, out: &mut Rendere
         // A failed template may have held images: the values stand in for it.
         renderer::collect_sources(&kept, false, &mut out.sources);
     }
+    // The step names the objects whose values made the render.
+    let step = match config {
+        Some(config) => format!(
+            "{label} with HelmChartConfig ({}:{})",
+            config.tree.at.file, config.tree.at.line
+        ),
+        None => label,
+    };
     // helm-controller runs `helm install`, which runs the hooks too: they are kept.
     let documents = renderer::documents(&rendered, limits, &mut |_, _, _| true);
     for mut document in documents {
-        document.tree.mark(&label);
+        document.tree.mark(&step);
         out.documents.push(Document {
             tree: document.tree,
             file: document.file,
