@@ -152,7 +152,10 @@ codes! {
     TemplateFailed = "H003",
     /// A K3s `HelmChart`'s chart is not embedded in it (`chartContent`); imgsift pulls no chart.
     ChartNotEmbedded = "H004",
-    /// A K3s `HelmChartConfig` without its `HelmChart` in the scan, or two objects of one name.
+    /// A K3s `HelmChartConfig` without its `HelmChart`, two objects of one name, or a nested one.
+    ///
+    /// A nested `HelmChart` is one that an embedded chart's render writes: it is not rendered
+    /// in turn.
     HelmChartUnpaired = "H005",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",

@@ -93,7 +93,9 @@ pub fn scan(
     if !found.is_empty() {
         let rendered = render::k3s::render_all(found, &options.limits);
         extract_rendered(rendered, options, &mut inventory);
-        let _ = inventory.take_helm_charts();
+        for diagnostic in render::k3s::not_rendered(&inventory.take_helm_charts()) {
+            inventory.diagnose(diagnostic);
+        }
     }
     for dir in inventory.values_dirs_without_chart() {
         if let Some(chart) = chart_beside(&dir, options) {

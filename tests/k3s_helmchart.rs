@@ -535,3 +535,37 @@ fn example_fixture_is_current_and_matches_helm() {
         ]
     );
 }
+
+#[test]
+fn a_helm_chart_that_an_embedded_chart_writes_is_not_rendered_in_turn() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (_, _, inner) = web_chart(dir.path());
+    let outer_dir = dir.path().join("chart-src/outer");
+    let template = format!(
+        "apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata:\n  name: inner\n  namespace: kube-system\nspec:\n  chartContent: {inner}\n"
+    );
+    write_chart(
+        &outer_dir,
+        &[
+            (
+                "Chart.yaml",
+                "apiVersion: v2\nname: outer\nversion: 0.1.0\n",
+            ),
+            ("templates/inner.yaml", &template),
+        ],
+    );
+    let manifest = format!(
+        "apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata:\n  name: outer\n  namespace: kube-system\nspec:\n  chartContent: {}\n",
+        base64(&package(&outer_dir, "outer"))
+    );
+    write(&dir.path().join("m.yaml"), &manifest);
+    let run = imgsift_in(dir.path(), &["scan", "m.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("warning[H005]: HelmChart kube-system/inner"),
+        "{}",
+        run.stderr
+    );
+}

@@ -175,6 +175,25 @@ pub fn render_all(mut found: Vec<Found>, limits: &Limits) -> Rendered {
     out
 }
 
+/// The warnings for `HelmChart`s that an embedded chart's render wrote: they are not
+/// rendered in turn (one round keeps a run bounded).
+pub fn not_rendered(found: &[Found]) -> Vec<Diagnostic> {
+    found
+        .iter()
+        .filter(|f| !f.config)
+        .map(|f| {
+            at_warning(
+                Code::HelmChartUnpaired,
+                &f.tree.at,
+                format!(
+                    "{} is written by a chart that a HelmChart embeds; imgsift renders the HelmCharts of the scan only, so its chart was not rendered",
+                    f.label()
+                ),
+            )
+        })
+        .collect()
+}
+
 /// A warning at a position.
 fn at_warning(code: Code, at: &At, message: String) -> Diagnostic {
     Diagnostic::warning(code, &at.file, at.line, at.column, message)
