@@ -569,3 +569,24 @@ fn a_helm_chart_that_an_embedded_chart_writes_is_not_rendered_in_turn() {
         run.stderr
     );
 }
+
+/// K3s's own manifests name their packaged charts by a URL of the server's static files.
+#[test]
+fn chart_named_by_url_is_an_error_naming_the_url() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let manifest = "apiVersion: helm.cattle.io/v1\nkind: HelmChart\nmetadata:\n  name: traefik\n  namespace: kube-system\nspec:\n  chart: https://%{KUBERNETES_API}%/static/charts/traefik-27.0.201+up27.0.2.tgz\n  set:\n    global.systemDefaultRegistry: \"\"\n  valuesContent: |-\n    image:\n      repository: \"rancher/mirrored-library-traefik\"\n      tag: \"2.11.10\"\n";
+    write(&dir.path().join("traefik.yaml"), manifest);
+    let run = imgsift_in(dir.path(), &["scan", "traefik.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "installs the chart archive at https://%{KUBERNETES_API}%/static/charts/traefik-27.0.201+up27.0.2.tgz, which is not embedded"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.lines(),
+        ["docker.io/rancher/mirrored-library-traefik:2.11.10"]
+    );
+}

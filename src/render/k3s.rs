@@ -421,6 +421,10 @@ fn not_embedded(chart: &Found, config: Option<&Found>, out: &mut Rendered) {
     let repo = chart.spec_text("repo");
     let what = if name.is_empty() {
         "no chart (neither `chart` nor `chartContent`)".to_owned()
+    } else if name.contains("://") {
+        // A URL names the archive itself (K3s serves its packaged charts from its own
+        // `static/charts` folder): version and repository do not apply.
+        format!("the chart archive at {}", Printable(&name))
     } else {
         let mut what = format!("chart {:?}", Printable(&name).to_string());
         what.push_str(&if version.is_empty() {
