@@ -150,6 +150,13 @@ codes! {
     ChartUnrenderable = "H002",
     /// A template of a Helm chart fails to parse or execute (`fail`, `required`, an error).
     TemplateFailed = "H003",
+    /// A K3s `HelmChart`'s chart is not embedded in it (`chartContent`); imgsift pulls no chart.
+    ChartNotEmbedded = "H004",
+    /// A K3s `HelmChartConfig` without its `HelmChart`, two objects of one name, or a nested one.
+    ///
+    /// A nested `HelmChart` is one that an embedded chart's render writes: it is not rendered
+    /// in turn.
+    HelmChartUnpaired = "H005",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",
     /// An image cannot be pointed at the private registry in the shape its values use.

@@ -86,6 +86,17 @@ pub fn scan(
             }
         }
     }
+    // K3s HelmCharts are rendered once every input is scanned: a HelmChartConfig may be in
+    // any file of the run. A HelmChart that a rendered chart writes is not rendered again
+    // (helm-controller would, in a cluster): one round keeps the run bounded.
+    let found = inventory.take_helm_charts();
+    if !found.is_empty() {
+        let rendered = render::k3s::render_all(found, &options.limits);
+        extract_rendered(rendered, options, &mut inventory);
+        for diagnostic in render::k3s::not_rendered(&inventory.take_helm_charts()) {
+            inventory.diagnose(diagnostic);
+        }
+    }
     for dir in inventory.values_dirs_without_chart() {
         if let Some(chart) = chart_beside(&dir, options) {
             inventory.add_chart(chart);

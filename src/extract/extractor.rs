@@ -124,7 +124,17 @@ impl<'e, 'a> Extractor<'e, 'a> {
         self.origin.map(line, column)
     }
 
-    /// The file the document's own nodes are in.
+    /// How many documents deep this one is held (0 for the file's own documents).
+    pub fn depth(&self) -> u8 {
+        self.depth
+    }
+
+    /// The document's 1-based index in its file.
+    pub fn document(&self) -> u32 {
+        self.document
+    }
+
+    /// The file of the document's own nodes.
     pub fn file(&self) -> &Arc<str> {
         &self.file
     }

@@ -129,6 +129,18 @@ fn extract_object<'e>(
     }
     let group = object.group().to_owned();
     let kind = object.kind.clone();
+    // A K3s HelmChart needs its HelmChartConfig, which may be in another file: it is kept
+    // whole and rendered once the run is scanned. Only the scan's own documents count, not
+    // documents held in strings.
+    if ex.depth() == 0 {
+        if let Some(config) = crate::render::k3s::Found::is_kind(&object.api_version, &kind) {
+            ex.out.helm_charts.push(crate::render::k3s::Found {
+                config,
+                tree: Tree::from_doc(doc, id, ex.file()),
+                document: ex.document(),
+            });
+        }
+    }
     let previous = ex.object.replace(Arc::new(object));
     if kube::is_builtin(&group, &kind) {
         builtin_object(ex, id, &group, &kind, path);

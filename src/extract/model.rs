@@ -241,6 +241,8 @@ pub struct Output {
     pub charts: Vec<ChartInfo>,
     /// Values documents, when the overlay asked.
     pub values_docs: Vec<ValuesDoc>,
+    /// K3s `HelmChart`s and `HelmChartConfig`s, rendered once the run is scanned.
+    pub helm_charts: Vec<crate::render::k3s::Found>,
 }
 
 /// What a document turned out to be.

@@ -72,6 +72,8 @@ pub struct Inventory {
     /// Images a rendered chart declares (Chart.yaml annotations) that count only if the
     /// render pulls them.
     unrendered: Vec<Finding>,
+    /// K3s `HelmChart`s and `HelmChartConfig`s, rendered once the whole run is scanned.
+    helm_charts: Vec<crate::render::k3s::Found>,
 }
 
 /// An image that a rendered chart's values or metadata name but its render does not pull
@@ -117,6 +119,7 @@ impl Inventory {
         self.values.extend(output.values);
         self.charts.extend(output.charts);
         self.values_docs.extend(output.values_docs);
+        self.helm_charts.extend(output.helm_charts);
     }
 
     /// Takes the images and values entries of a rendered chart's own files (values,
@@ -140,6 +143,12 @@ impl Inventory {
         self.charts.extend(other.charts);
         self.values_docs.extend(other.values_docs);
         self.unrendered.extend(other.unrendered);
+        self.helm_charts.extend(other.helm_charts);
+    }
+
+    /// Takes the K3s `HelmChart`s and `HelmChartConfig`s collected so far.
+    pub fn take_helm_charts(&mut self) -> Vec<crate::render::k3s::Found> {
+        std::mem::take(&mut self.helm_charts)
     }
 
     /// Notes a file that was read.
@@ -192,6 +201,7 @@ impl Inventory {
         self.values_docs.extend(other.values_docs);
         self.files.extend(other.files);
         self.unrendered.extend(other.unrendered);
+        self.helm_charts.extend(other.helm_charts);
     }
 
     /// What values entries can take their tags from: the images of manifests, and charts.

@@ -11,6 +11,7 @@
 //! [`RENDERERS`].
 
 pub mod helm;
+pub mod k3s;
 pub mod kustomize;
 
 use std::collections::BTreeSet;

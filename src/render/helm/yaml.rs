@@ -626,7 +626,7 @@ fn go_lossy(bytes: &[u8]) -> String {
 }
 
 /// Go's `base64.StdEncoding.DecodeString`: padding required, line breaks ignored.
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
     fn sextet(c: u8) -> Option<u32> {
         Some(u32::from(match c {
             b'A'..=b'Z' => c - b'A',
