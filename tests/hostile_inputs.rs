@@ -38,16 +38,6 @@ impl Scratch {
         path
     }
 
-    fn run(&self, args: &[&str]) -> Run {
-        match command_in(self.dir.path(), args)
-            .stdin(std::process::Stdio::null())
-            .output()
-        {
-            Ok(output) => output.into(),
-            Err(err) => panic!("cannot run imgsift: {err}"),
-        }
-    }
-
     /// Runs imgsift under an address-space limit of `mib` MiB, so that a case that would
     /// buffer without bound fails (allocation refused) instead of passing on a big machine.
     /// Two threads whatever the machine: each may reserve an allocator arena, and the limit is
@@ -569,7 +559,7 @@ fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
         "out",
         "app.yaml",
     ];
-    let run = scratch.run(&args);
+    let run = scratch.run_limited(LIMIT_MIB, &args);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -583,7 +573,7 @@ fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
     // In a fresh folder imgsift writes it, and replaces its own file on the next run.
     std::fs::remove_file(scratch.path("out/kustomization.yaml")).unwrap_or_else(|e| panic!("{e}"));
     for _ in 0..2 {
-        let run = scratch.run(&args);
+        let run = scratch.run_limited(LIMIT_MIB, &args);
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert!(
             run.stderr.contains("imgsift: wrote out/kustomization.yaml"),
@@ -603,7 +593,7 @@ fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
         "out/kustomization.yaml",
         format!("{written}# edited\n").as_bytes(),
     );
-    let run = scratch.run(&args);
+    let run = scratch.run_limited(LIMIT_MIB, &args);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         std::fs::read_to_string(scratch.path("out/kustomization.yaml"))
@@ -620,15 +610,18 @@ fn a_symbolic_link_planted_in_the_out_dir_is_not_followed() {
     std::fs::create_dir_all(scratch.path("out")).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("out/charts"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let run = scratch.run(&[
-        "overlay",
-        "--registry",
-        "mirror.local",
-        "--out-dir",
-        "out",
-        "--values",
-        "charts/app/values.yaml",
-    ]);
+    let run = scratch.run_limited(
+        LIMIT_MIB,
+        &[
+            "overlay",
+            "--registry",
+            "mirror.local",
+            "--out-dir",
+            "out",
+            "--values",
+            "charts/app/values.yaml",
+        ],
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -645,15 +638,18 @@ fn a_symbolic_link_planted_in_the_out_dir_is_not_followed() {
     std::fs::remove_file(scratch.path("out/charts")).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("linked"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let run = scratch.run(&[
-        "overlay",
-        "--registry",
-        "mirror.local",
-        "--out-dir",
-        "linked",
-        "--values",
-        "charts/app/values.yaml",
-    ]);
+    let run = scratch.run_limited(
+        LIMIT_MIB,
+        &[
+            "overlay",
+            "--registry",
+            "mirror.local",
+            "--out-dir",
+            "linked",
+            "--values",
+            "charts/app/values.yaml",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(scratch.path("elsewhere/charts/app/values.yaml").is_file());
 }
