@@ -590,3 +590,47 @@ fn chart_named_by_url_is_an_error_naming_the_url() {
         ["docker.io/rancher/mirrored-library-traefik:2.11.10"]
     );
 }
+
+#[test]
+fn the_k3s_traefik_manifest_reports_its_values_image_and_the_charts_to_fetch() {
+    // K3s's own HelmCharts name their charts by a URL on the API server (not embedded): the
+    // image written in `valuesContent` is listed, and each chart is an H004 at its `chart:`.
+    let file = "../shared/corpus/realworld/k3s-traefik.yaml";
+    let run = common::imgsift(&["scan", file]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        run.lines(),
+        ["docker.io/rancher/mirrored-library-traefik:2.11.10"]
+    );
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error[H004]"))
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert!(errors[0].starts_with(&format!(
+        "{file}:8:10: error[H004]: HelmChart kube-system/traefik-crd"
+    )));
+    assert!(errors[1].starts_with(&format!(
+        "{file}:16:10: error[H004]: HelmChart kube-system/traefik "
+    )));
+    assert!(errors[1].contains("static/charts/traefik-27.0.201+up27.0.2.tgz"));
+    let json = common::imgsift(&["scan", "-o", "json", file]).json();
+    let source = &json["images"][0]["sources"][0];
+    // The values entry sits at its repository, inside the block scalar, at the manifest's lines.
+    assert_eq!(
+        (
+            &source["line"],
+            &source["column"],
+            &source["path"],
+            &source["class"]
+        ),
+        (
+            &serde_json::json!(30),
+            &serde_json::json!(19),
+            &serde_json::json!("image"),
+            &serde_json::json!("values")
+        ),
+        "{source}"
+    );
+}
