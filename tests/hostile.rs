@@ -8,55 +8,21 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Run, command_in};
+use common::{GOOD, Run, Scratch, assert_good_still_reported, command_in};
 
-const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c, image: \"example.com/good:1\"}]}\n";
-
-struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let scratch = Scratch { dir };
-        scratch.write("good.yaml", GOOD.as_bytes());
-        scratch
+/// The whole scan of `args` in the scratch folder, with no standard input.
+fn scan(scratch: &Scratch, args: &[&str]) -> Run {
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    match command_in(scratch.dir(), &all)
+        .stdin(std::process::Stdio::null())
+        .output()
+    {
+        Ok(output) => output.into(),
+        Err(err) => panic!("cannot run imgsift: {err}"),
     }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
-        path
-    }
-
-    fn scan(&self, args: &[&str]) -> Run {
-        let mut all = vec!["scan"];
-        all.extend_from_slice(args);
-        match command_in(self.dir.path(), &all)
-            .stdin(std::process::Stdio::null())
-            .output()
-        {
-            Ok(output) => output.into(),
-            Err(err) => panic!("cannot run imgsift: {err}"),
-        }
-    }
-}
-
-fn assert_good_still_reported(run: &Run) {
-    assert_ne!(run.code, 101, "imgsift panicked: {}", run.stderr);
-    assert!(
-        run.lines().contains(&"example.com/good:1"),
-        "the good input must still be reported:\n{}\n{}",
-        run.stdout,
-        run.stderr
-    );
 }
 
 #[test]
@@ -73,7 +39,7 @@ fn an_alias_bomb_is_refused_and_the_rest_of_the_stream_scanned() {
     bomb.push_str("---\n");
     bomb.push_str(GOOD);
     scratch.write("bomb.yaml", bomb.as_bytes());
-    let run = scratch.scan(&["bomb.yaml"]);
+    let run = scan(&scratch, &["bomb.yaml"]);
     assert_eq!(run.code, 2);
     assert_good_still_reported(&run);
     assert!(run.stderr.contains("bomb.yaml:"), "{}", run.stderr);
@@ -94,7 +60,10 @@ fn nesting_a_hundred_thousand_deep_is_refused_in_block_and_flow_style() {
     scratch.write("deep-block.yaml", block.as_bytes());
     let flow = "[".repeat(100_000) + &"]".repeat(100_000);
     scratch.write("deep-flow.yaml", flow.as_bytes());
-    let run = scratch.scan(&["deep-block.yaml", "deep-flow.yaml", "good.yaml"]);
+    let run = scan(
+        &scratch,
+        &["deep-block.yaml", "deep-flow.yaml", "good.yaml"],
+    );
     assert_eq!(run.code, 2);
     assert_good_still_reported(&run);
     assert!(run.stderr.contains("deep-block.yaml:1:"), "{}", run.stderr);
@@ -122,7 +91,7 @@ fn a_hundred_megabyte_line_is_skipped_with_a_diagnostic() {
         file.write_all(GOOD.as_bytes())
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let run = scratch.scan(&["long.yaml"]);
+    let run = scan(&scratch, &["long.yaml"]);
     assert_eq!(run.code, 2);
     assert_good_still_reported(&run);
     assert!(
@@ -149,14 +118,17 @@ fn encodings_and_control_bytes_get_diagnostics_at_their_position() {
             .replace('\n', "\r\n")
             .as_bytes(),
     );
-    let run = scratch.scan(&[
-        "latin1.yaml",
-        "nul.yaml",
-        "utf16.yaml",
-        "bom.yaml",
-        "crlf.yaml",
-        "good.yaml",
-    ]);
+    let run = scan(
+        &scratch,
+        &[
+            "latin1.yaml",
+            "nul.yaml",
+            "utf16.yaml",
+            "bom.yaml",
+            "crlf.yaml",
+            "good.yaml",
+        ],
+    );
     assert_eq!(run.code, 2);
     assert_good_still_reported(&run);
     assert!(run.lines().contains(&"example.com/bom:1"));
@@ -191,14 +163,17 @@ fn tabs_truncation_and_empty_inputs_are_handled() {
     scratch.write("empty.yaml", b"");
     scratch.write("comments.yaml", b"# nothing\n# at all\n");
     scratch.write("dashes.yaml", b"---\n---\n---\n");
-    let run = scratch.scan(&[
-        "tabs.yaml",
-        "truncated.yaml",
-        "empty.yaml",
-        "comments.yaml",
-        "dashes.yaml",
-        "good.yaml",
-    ]);
+    let run = scan(
+        &scratch,
+        &[
+            "tabs.yaml",
+            "truncated.yaml",
+            "empty.yaml",
+            "comments.yaml",
+            "dashes.yaml",
+            "good.yaml",
+        ],
+    );
     assert_eq!(run.code, 2);
     assert_good_still_reported(&run);
     let errors: Vec<&str> = run.stderr.lines().collect();
@@ -234,7 +209,7 @@ fn symlink_loops_fifos_and_devices_in_a_walk_do_not_hang() {
         .status()
         .unwrap_or_else(|e| panic!("mkfifo: {e}"));
     assert!(made.success());
-    let run = scratch.scan(&["walk"]);
+    let run = scan(&scratch, &["walk"]);
     assert_good_still_reported(&run);
     assert!(
         run.stderr
@@ -280,7 +255,7 @@ fn a_fifo_named_on_the_command_line_is_read_like_a_pipe() {
         pipe.write_all(GOOD.replace("good", "piped").as_bytes())
             .unwrap_or_else(|e| panic!("{e}"));
     });
-    let run = scratch.scan(&["rendered.yaml", "good.yaml"]);
+    let run = scan(&scratch, &["rendered.yaml", "good.yaml"]);
     writer.join().unwrap_or_else(|_| panic!("writer"));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.lines(), ["example.com/good:1", "example.com/piped:1"]);
@@ -317,13 +292,12 @@ fn an_unreadable_file_is_a_diagnostic_and_the_others_are_scanned() {
     let locked = scratch.write("locked.yaml", GOOD.replace("good", "locked").as_bytes());
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000))
         .unwrap_or_else(|e| panic!("{e}"));
-    for path in [scratch.dir.path().to_path_buf(), scratch.path("good.yaml")] {
+    for path in [scratch.dir().to_path_buf(), scratch.path("good.yaml")] {
         let mode = if path.is_dir() { 0o755 } else { 0o644 };
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let Some(run) = scan_as_nobody(scratch.dir.path(), &["scan", "locked.yaml", "good.yaml"])
-    else {
+    let Some(run) = scan_as_nobody(scratch.dir(), &["scan", "locked.yaml", "good.yaml"]) else {
         panic!("cannot run imgsift as an unprivileged user (setpriv)");
     };
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -352,7 +326,7 @@ fn a_directory_of_a_hundred_thousand_files_is_scanned() {
                 .unwrap_or_else(|e| panic!("{e}"));
         }
     }
-    let run = scratch.scan(&["many", "good.yaml"]);
+    let run = scan(&scratch, &["many", "good.yaml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_good_still_reported(&run);
     assert_eq!(

@@ -6,75 +6,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Run, command_in};
-
-const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c, image: \"example.com/good:1\"}]}\n";
-
-/// A throwaway folder holding `good.yaml`; runs imgsift inside it.
-struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let scratch = Scratch { dir };
-        scratch.write("good.yaml", GOOD.as_bytes());
-        scratch
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
-        path
-    }
-
-    /// Runs imgsift under an address-space limit of `mib` MiB, so that a case that would
-    /// buffer without bound fails (allocation refused) instead of passing on a big machine.
-    /// Two threads whatever the machine: each may reserve an allocator arena, and the limit is
-    /// meant to measure buffers, not arenas.
-    fn run_limited(&self, mib: u64, args: &[&str]) -> Run {
-        let mut command = std::process::Command::new("sh");
-        command
-            .arg("-c")
-            .arg(format!("ulimit -v {}; exec \"$0\" -j 2 \"$@\"", mib * 1024))
-            .arg(env!("CARGO_BIN_EXE_imgsift"))
-            .args(args)
-            .current_dir(self.dir())
-            .stdin(std::process::Stdio::null());
-        match command.output() {
-            Ok(output) => output.into(),
-            Err(err) => panic!("cannot run imgsift: {err}"),
-        }
-    }
-
-    fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-/// The address-space limit for bounded cases: the binary, its threads' stacks and the
-/// bounds' worth of buffers fit; a gigabyte-sized buffer does not.
-const LIMIT_MIB: u64 = 1024;
-
-fn assert_good_still_reported(run: &Run) {
-    assert_ne!(run.code, 101, "imgsift panicked: {}", run.stderr);
-    assert!(
-        run.stdout.contains("example.com/good:1"),
-        "the good input must still be reported:\n{}\n{}",
-        run.stdout,
-        run.stderr
-    );
-}
+use common::{GOOD, Run, Scratch, assert_good_still_reported, command_in};
 
 #[test]
 fn a_key_given_twice_is_an_error_naming_both_lines_and_the_last_value_is_the_one_read() {
@@ -88,10 +22,7 @@ fn a_key_given_twice_is_an_error_naming_both_lines_and_the_last_value_is_the_one
         "siblings.yaml",
         b"apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nx: &x {a: 1}\ny: &y {b: 2}\nz: {<<: *x, <<: *y}\nspec:\n  containers:\n  - {name: a, image: example.com/sib:1}\n  - {name: b, image: example.com/sib:2}\n",
     );
-    let run = scratch.run_limited(
-        LIMIT_MIB,
-        &["scan", "good.yaml", "pod.yaml", "siblings.yaml"],
-    );
+    let run = scratch.run_limited(&["scan", "good.yaml", "pod.yaml", "siblings.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let lines = run.lines();
@@ -125,7 +56,7 @@ fn a_values_file_giving_a_key_twice_reads_the_last_as_helm_does() {
         "values.yaml",
         b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n  tag: \"2.0\"\n",
     );
-    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "--values", "values.yaml"]);
+    let run = scratch.run_limited(&["scan", "good.yaml", "--values", "values.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2);
     assert!(
@@ -150,16 +81,13 @@ fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
         injected,
         b"image:\n  repository: example.com/app\n  tag: \"1.0\"\n",
     );
-    let run = scratch.run_limited(
-        LIMIT_MIB,
-        &[
-            "overlay",
-            "--registry",
-            "mirror.local",
-            "--values",
-            injected,
-        ],
-    );
+    let run = scratch.run_limited(&[
+        "overlay",
+        "--registry",
+        "mirror.local",
+        "--values",
+        injected,
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let overlay: serde_json::Value = common::yaml_to_json(&run.stdout);
     assert!(
@@ -177,7 +105,7 @@ fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
 
     let escape = "e\u{1b}[2J\u{202e}.yaml";
     scratch.write(escape, b"apiVersion: v1\nkind: Pod\nmetadata: {name: \"p\\e[31m\"}\nspec: {containers: [{name: c, image: \"bad image\"}, {name: d, image: example.com/esc:1}]}\n");
-    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", escape]);
+    let run = scratch.run_limited(&["scan", "good.yaml", escape]);
     assert_good_still_reported(&run);
     assert!(
         !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{202e}'),
@@ -193,7 +121,7 @@ fn names_with_control_characters_are_escaped_wherever_they_are_printed() {
         vec!["scan", "-o", "table", escape, "good.yaml"],
         vec!["scan", "--why", "example.com/esc:1", escape],
     ] {
-        let run = scratch.run_limited(LIMIT_MIB, &args);
+        let run = scratch.run_limited(&args);
         assert!(
             run.stdout.contains("e\\u{1b}[2J\\u{202e}.yaml"),
             "{args:?}: {}",
@@ -233,7 +161,7 @@ fn a_secret_named_as_values_is_never_read_or_echoed() {
         } else {
             args.push("good.yaml");
         }
-        let run = scratch.run_limited(LIMIT_MIB, &args);
+        let run = scratch.run_limited(&args);
         assert_eq!(run.code, 0, "{command}: {}", run.stderr);
         if command == "scan" {
             assert_good_still_reported(&run);
@@ -326,7 +254,7 @@ fn subchart_archives_share_one_budget_across_levels() {
     }
     tar_gz(&scratch.path("build"), &scratch.path("top.tgz"), &["top"]);
     for input in ["top.tgz", "build/top"] {
-        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", input]);
+        let run = scratch.run_limited(&["scan", "good.yaml", input]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{input}: {}", run.stderr);
         assert!(
@@ -373,7 +301,7 @@ fn archive_bounds_are_named_and_refuse_the_chart_as_helm_does() {
                 "loose/values.yaml",
             ],
         );
-        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "loose.tgz"]);
+        let run = scratch.run_limited(&["scan", "good.yaml", "loose.tgz"]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(
@@ -431,10 +359,10 @@ fn archive_entries_leaving_the_chart_are_refused_as_helm_refuses_them() {
     for (name, entry, message) in cases {
         scratch.write(
             name,
-            &raw_tgz(&[("evil/Chart.yaml", chart.as_bytes()), (entry, values)]),
+            raw_tgz(&[("evil/Chart.yaml", chart.as_bytes()), (entry, values)]),
         );
         // Named on its own, the archive is a chart that Helm refuses to load.
-        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", name]);
+        let run = scratch.run_limited(&["scan", "good.yaml", name]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         assert!(
@@ -455,7 +383,7 @@ fn archive_entries_leaving_the_chart_are_refused_as_helm_refuses_them() {
         std::fs::create_dir_all(scratch.path("app/charts")).unwrap_or_else(|e| panic!("{e}"));
         std::fs::copy(scratch.path(name), scratch.path("app/charts/evil.tgz"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "app"]);
+        let run = scratch.run_limited(&["scan", "good.yaml", "app"]);
         assert_good_still_reported(&run);
         assert!(
             run.lines().contains(&"example.com/app:2.0"),
@@ -487,7 +415,7 @@ fn a_document_over_the_size_bound_of_short_lines_is_skipped_and_the_next_one_rea
     text.extend_from_slice(GOOD.replace("good", "after").as_bytes());
     scratch.write("big.yaml", &text);
     drop(text);
-    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "big.yaml"]);
+    let run = scratch.run_limited(&["scan", "good.yaml", "big.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -559,7 +487,7 @@ fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
         "out",
         "app.yaml",
     ];
-    let run = scratch.run_limited(LIMIT_MIB, &args);
+    let run = scratch.run_limited(&args);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -573,7 +501,7 @@ fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
     // In a fresh folder imgsift writes it, and replaces its own file on the next run.
     std::fs::remove_file(scratch.path("out/kustomization.yaml")).unwrap_or_else(|e| panic!("{e}"));
     for _ in 0..2 {
-        let run = scratch.run_limited(LIMIT_MIB, &args);
+        let run = scratch.run_limited(&args);
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert!(
             run.stderr.contains("imgsift: wrote out/kustomization.yaml"),
@@ -593,7 +521,7 @@ fn an_out_dir_file_imgsift_did_not_write_is_never_replaced() {
         "out/kustomization.yaml",
         format!("{written}# edited\n").as_bytes(),
     );
-    let run = scratch.run_limited(LIMIT_MIB, &args);
+    let run = scratch.run_limited(&args);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         std::fs::read_to_string(scratch.path("out/kustomization.yaml"))
@@ -610,18 +538,15 @@ fn a_symbolic_link_planted_in_the_out_dir_is_not_followed() {
     std::fs::create_dir_all(scratch.path("out")).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("out/charts"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let run = scratch.run_limited(
-        LIMIT_MIB,
-        &[
-            "overlay",
-            "--registry",
-            "mirror.local",
-            "--out-dir",
-            "out",
-            "--values",
-            "charts/app/values.yaml",
-        ],
-    );
+    let run = scratch.run_limited(&[
+        "overlay",
+        "--registry",
+        "mirror.local",
+        "--out-dir",
+        "out",
+        "--values",
+        "charts/app/values.yaml",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
@@ -638,18 +563,15 @@ fn a_symbolic_link_planted_in_the_out_dir_is_not_followed() {
     std::fs::remove_file(scratch.path("out/charts")).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(scratch.path("elsewhere"), scratch.path("linked"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let run = scratch.run_limited(
-        LIMIT_MIB,
-        &[
-            "overlay",
-            "--registry",
-            "mirror.local",
-            "--out-dir",
-            "linked",
-            "--values",
-            "charts/app/values.yaml",
-        ],
-    );
+    let run = scratch.run_limited(&[
+        "overlay",
+        "--registry",
+        "mirror.local",
+        "--out-dir",
+        "linked",
+        "--values",
+        "charts/app/values.yaml",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(scratch.path("elsewhere/charts/app/values.yaml").is_file());
 }
@@ -679,7 +601,7 @@ fn values_whose_shared_parts_expand_without_bound_are_refused_by_every_walker() 
         "bomb/templates/pod.yaml",
         GOOD.replace("good", "chart").as_bytes(),
     );
-    let run = scratch.run_limited(LIMIT_MIB, &["scan", "good.yaml", "bomb"]);
+    let run = scratch.run_limited(&["scan", "good.yaml", "bomb"]);
     assert_good_still_reported(&run);
     assert!(
         run.lines().contains(&"example.com/chart:1"),

@@ -10,108 +10,32 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::Run;
-
-const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c, image: \"example.com/good:1\"}]}\n";
+use common::{Run, Scratch, assert_good_still_reported};
 
 const OUTSIDE: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: out}\nspec: {containers: [{name: c, image: \"example.com/outside:1\"}]}\n";
 
 const BASE_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: base}\nspec: {containers: [{name: c, image: \"example.com/base:1\"}]}\n";
 
-/// The address-space limit: the binary, two threads and a build's budgets fit; a buffer of
-/// the size the hostile fixtures ask for does not.
-const LIMIT_KIB: u64 = 1 << 20;
-
-/// A throwaway folder holding `good.yaml`, `outside/file.yaml` and a kustomize base
-/// `base/`; kustomization roots are made in it.
-struct Scratch {
-    dir: tempfile::TempDir,
+/// A [`Scratch`] that also holds `outside/file.yaml` and a kustomize base `base/`;
+/// kustomization roots are made in it.
+fn scratch() -> Scratch {
+    let scratch = Scratch::new();
+    scratch.write("outside/file.yaml", OUTSIDE);
+    scratch.write("base/kustomization.yaml", "resources:\n- pod.yaml\n");
+    scratch.write("base/pod.yaml", BASE_POD);
+    scratch
 }
 
-impl Scratch {
-    fn new() -> Scratch {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let scratch = Scratch { dir };
-        scratch.write("good.yaml", GOOD);
-        scratch.write("outside/file.yaml", OUTSIDE);
-        scratch.write("base/kustomization.yaml", "resources:\n- pod.yaml\n");
-        scratch.write("base/pod.yaml", BASE_POD);
-        scratch
+/// Makes `name` a symbolic link to `target`, its folders created.
+fn symlink(scratch: &Scratch, target: &str, name: &str) {
+    let path = scratch.path(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
     }
-
-    fn dir(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-        path
-    }
-
-    fn symlink(&self, target: &str, name: &str) {
-        let path = self.path(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-        }
-        std::os::unix::fs::symlink(target, &path).unwrap_or_else(|e| panic!("{e}"));
-    }
-
-    /// Runs imgsift in the scratch folder under the address-space limit, with two worker
-    /// threads (each thread may reserve an allocator arena, so the limit measures buffers,
-    /// not the machine's core count), killing it past a minute: a case that blocks (a pipe
-    /// opened for reading) fails instead of hanging the suite.
-    fn run(&self, args: &[&str]) -> Run {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(format!("ulimit -v {LIMIT_KIB}; exec \"$0\" -j 2 \"$@\""))
-            .arg(env!("CARGO_BIN_EXE_imgsift"))
-            .args(args)
-            .current_dir(self.dir())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run imgsift: {e}"));
-        let start = Instant::now();
-        loop {
-            match child.try_wait() {
-                Ok(Some(_)) => break,
-                Ok(None) if start.elapsed() > Duration::from_secs(60) => {
-                    let _ = child.kill();
-                    panic!("imgsift {args:?} did not finish within a minute (blocked?)");
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => panic!("{e}"),
-            }
-        }
-        match child.wait_with_output() {
-            Ok(output) => output.into(),
-            Err(e) => panic!("{e}"),
-        }
-    }
-}
-
-fn assert_good_still_reported(run: &Run) {
-    assert_ne!(run.code, 101, "imgsift panicked: {}", run.stderr);
-    assert_ne!(run.code, -1, "imgsift was killed: {}", run.stderr);
-    assert!(
-        run.lines().contains(&"example.com/good:1"),
-        "the good input must still be reported:\n{}\n{}",
-        run.stdout,
-        run.stderr
-    );
+    std::os::unix::fs::symlink(target, &path).unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// The diagnostic lines of `stderr` with `code` at `file:line:column`.
@@ -187,10 +111,10 @@ fn alias_tower(name: &str, levels: usize, indent: usize) -> String {
 
 #[test]
 fn a_json6902_copy_that_doubles_a_list_forty_times_stops_at_the_node_budget() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     scratch.write(
         "bomb/res.yaml",
-        &format!(
+        format!(
             "{}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: also}}\nspec: {{containers: [{{name: c, image: \"example.com/also:1\"}}]}}\n",
             bombs(1)
         ),
@@ -204,7 +128,7 @@ fn a_json6902_copy_that_doubles_a_list_forty_times_stops_at_the_node_budget() {
     k.push_str("images:\n- {name: example.com/also, newTag: \"2\"}\n");
     assert!(k.len() < 8 << 10, "an 8 KB kustomization: {}", k.len());
     scratch.write("bomb/kustomization.yaml", &k);
-    let run = scratch.run(&["scan", "bomb", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "bomb", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let lines = run.lines();
@@ -223,8 +147,8 @@ fn a_json6902_copy_that_doubles_a_list_forty_times_stops_at_the_node_budget() {
 
 #[test]
 fn an_add_of_a_big_value_repeated_over_ops_and_resources_stops_at_the_node_budget() {
-    let scratch = Scratch::new();
-    scratch.write("add/res.yaml", &bombs(10));
+    let scratch = scratch();
+    scratch.write("add/res.yaml", bombs(10));
     // One value of 4^7 = 16384 leaves, added forty times to each of ten resources: 6.5
     // million nodes, past the budget in the fourth resource.
     let mut k = String::from(
@@ -237,7 +161,7 @@ fn an_add_of_a_big_value_repeated_over_ops_and_resources_stops_at_the_node_budge
         ));
     }
     scratch.write("add/kustomization.yaml", &k);
-    let run = scratch.run(&["scan", "add", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "add", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -266,7 +190,7 @@ fn an_add_of_a_big_value_repeated_over_ops_and_resources_stops_at_the_node_budge
 
 #[test]
 fn replacements_that_create_fields_stop_at_the_node_and_depth_budgets() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     // A ConfigMap whose `data.big` expands to 4^8 = 65536 leaves, copied into forty created
     // fields of twenty resources: fifty million nodes.
     let mut res = format!(
@@ -286,7 +210,7 @@ fn replacements_that_create_fields_stop_at_the_node_and_depth_budgets() {
         paths.join(", ")
     );
     scratch.write("repl/kustomization.yaml", &k);
-    let run = scratch.run(&["scan", "repl", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "repl", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     // The replacement after the two that stopped still ran.
@@ -304,7 +228,7 @@ fn replacements_that_create_fields_stop_at_the_node_and_depth_budgets() {
 
 #[test]
 fn an_alias_bomb_inside_a_resource_is_bounded_in_a_build_as_in_a_scan() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     // 4^11 = 4 million leaves: under the scan's expansion bound (16 million, and free in a
     // scan, which never copies), over what a build, which copies every one, can hold.
     let mut res =
@@ -313,7 +237,7 @@ fn an_alias_bomb_inside_a_resource_is_bounded_in_a_build_as_in_a_scan() {
     res.push_str("---\napiVersion: v1\nkind: Pod\nmetadata: {name: next}\nspec: {containers: [{name: c, image: \"example.com/next:1\"}]}\n");
     scratch.write("laughs/res.yaml", &res);
     scratch.write("laughs/kustomization.yaml", "resources:\n- res.yaml\n");
-    let run = scratch.run(&["scan", "laughs", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "laughs", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     // The document after the bomb is still built.
@@ -328,7 +252,7 @@ fn an_alias_bomb_inside_a_resource_is_bounded_in_a_build_as_in_a_scan() {
         "{line}"
     );
     // A plain scan of the same file reads it: its aliases are never copied.
-    let run = scratch.run(&["scan", "laughs/res.yaml", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "laughs/res.yaml", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -342,7 +266,7 @@ fn an_alias_bomb_inside_a_resource_is_bounded_in_a_build_as_in_a_scan() {
     res.push_str(&alias_tower("a", 13, 2));
     scratch.write("more/res.yaml", &res);
     scratch.write("more/kustomization.yaml", "resources:\n- res.yaml\n");
-    let run = scratch.run(&["scan", "more", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "more", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     let line = diagnostic(&run, "more/res.yaml:17:26", "D007");
@@ -351,12 +275,12 @@ fn an_alias_bomb_inside_a_resource_is_bounded_in_a_build_as_in_a_scan() {
 
 #[test]
 fn a_resource_file_outside_the_root_is_refused_as_kustomize_refuses_it() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     scratch.write(
         "app/kustomization.yaml",
         "resources:\n- ../outside/file.yaml\n",
     );
-    let run = scratch.run(&["scan", "app", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "app", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(!run.stdout.contains("outside:1"), "{}", run.stdout);
@@ -370,7 +294,7 @@ fn a_resource_file_outside_the_root_is_refused_as_kustomize_refuses_it() {
 
 #[test]
 fn absolute_paths_devices_and_standard_input_are_refused_as_outside_the_root() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     let outside = scratch.path("outside/file.yaml");
     for (name, entry) in [
         ("absolute", outside.to_string_lossy().into_owned()),
@@ -380,9 +304,9 @@ fn absolute_paths_devices_and_standard_input_are_refused_as_outside_the_root() {
     ] {
         scratch.write(
             &format!("{name}/kustomization.yaml"),
-            &format!("resources:\n- {entry}\n"),
+            format!("resources:\n- {entry}\n"),
         );
-        let run = scratch.run(&["scan", name, "good.yaml"]);
+        let run = scratch.run_limited(&["scan", name, "good.yaml"]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         assert!(!run.stdout.contains("outside:1"), "{}", run.stdout);
@@ -393,12 +317,12 @@ fn absolute_paths_devices_and_standard_input_are_refused_as_outside_the_root() {
 
 #[test]
 fn a_symlink_inside_the_root_to_a_file_outside_is_refused_and_one_to_a_file_inside_is_read() {
-    let scratch = Scratch::new();
-    scratch.symlink("../outside/file.yaml", "link/pod.yaml");
+    let scratch = scratch();
+    symlink(&scratch, "../outside/file.yaml", "link/pod.yaml");
     scratch.write("link/kustomization.yaml", "resources:\n- pod.yaml\n");
     // The kustomization file given, not its folder: a walk of the folder would scan the
     // link as a file of its own, which is not what is tested here.
-    let run = scratch.run(&["scan", "link/kustomization.yaml", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "link/kustomization.yaml", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(!run.stdout.contains("outside:1"), "{}", run.stdout);
@@ -407,20 +331,24 @@ fn a_symlink_inside_the_root_to_a_file_outside_is_refused_and_one_to_a_file_insi
     assert_kubectl_agrees(&scratch, "link", false, true);
 
     // A folder inside the root that is a link to one outside is outside too.
-    scratch.symlink("../outside", "linkdir/sub");
+    symlink(&scratch, "../outside", "linkdir/sub");
     scratch.write(
         "linkdir/kustomization.yaml",
         "resources:\n- sub/file.yaml\n",
     );
-    let run = scratch.run(&["scan", "linkdir/kustomization.yaml", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "linkdir/kustomization.yaml", "good.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     diagnostic(&run, "linkdir/kustomization.yaml:2:3", "K014");
     assert_kubectl_agrees(&scratch, "linkdir", false, true);
 
     // A kustomization file that is a link to one outside is refused as kustomize refuses it.
     scratch.write("outside/kustomization.yaml", "resources:\n- file.yaml\n");
-    scratch.symlink("../outside/kustomization.yaml", "linkk/kustomization.yaml");
-    let run = scratch.run(&["scan", "linkk", "good.yaml"]);
+    symlink(
+        &scratch,
+        "../outside/kustomization.yaml",
+        "linkk/kustomization.yaml",
+    );
+    let run = scratch.run_limited(&["scan", "linkk", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(!run.stdout.contains("outside:1"), "{}", run.stdout);
@@ -428,9 +356,9 @@ fn a_symlink_inside_the_root_to_a_file_outside_is_refused_and_one_to_a_file_insi
     assert_kubectl_agrees(&scratch, "linkk", false, true);
 
     scratch.write("inside/real.yaml", OUTSIDE);
-    scratch.symlink("real.yaml", "inside/pod.yaml");
+    symlink(&scratch, "real.yaml", "inside/pod.yaml");
     scratch.write("inside/kustomization.yaml", "resources:\n- pod.yaml\n");
-    let run = scratch.run(&["scan", "inside/kustomization.yaml", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "inside/kustomization.yaml", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -443,7 +371,7 @@ fn a_symlink_inside_the_root_to_a_file_outside_is_refused_and_one_to_a_file_insi
 
 #[test]
 fn a_pipe_inside_the_root_is_never_opened() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     std::fs::create_dir_all(scratch.path("pipe")).unwrap_or_else(|e| panic!("{e}"));
     let status = Command::new("mkfifo")
         .arg(scratch.path("pipe/pod.yaml"))
@@ -458,7 +386,7 @@ fn a_pipe_inside_the_root_is_never_opened() {
     for extra in [&[][..], &["--load-restrictor", "LoadRestrictionsNone"][..]] {
         let mut args = vec!["scan", "pipe", "good.yaml"];
         args.extend(extra);
-        let run = scratch.run(&args);
+        let run = scratch.run_limited(&args);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(
@@ -473,7 +401,7 @@ fn a_pipe_inside_the_root_is_never_opened() {
 
 #[test]
 fn a_sparse_file_larger_than_the_byte_budget_is_never_read_whole() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     // Holes cost no disk. 2 GB read whole would pass the address-space limit, so the limit
     // proves the file is not read before the budget (128 MiB) is checked.
     for (name, size) in [("big", 200_000_000u64), ("huge", 2_000_000_000)] {
@@ -485,7 +413,8 @@ fn a_sparse_file_larger_than_the_byte_budget_is_never_read_whole() {
             &format!("{name}/kustomization.yaml"),
             "resources:\n- ../base\n- big.yaml\n",
         );
-        let run = scratch.run(&["scan", &format!("{name}/kustomization.yaml"), "good.yaml"]);
+        let run =
+            scratch.run_limited(&["scan", &format!("{name}/kustomization.yaml"), "good.yaml"]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(
@@ -500,7 +429,7 @@ fn a_sparse_file_larger_than_the_byte_budget_is_never_read_whole() {
 
 #[test]
 fn kustomization_folders_outside_the_root_are_built_as_kustomize_builds_them() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     scratch.write(
         "comp/kustomization.yaml",
         "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n- {name: example.com/base, newTag: \"2\"}\n",
@@ -509,7 +438,7 @@ fn kustomization_folders_outside_the_root_are_built_as_kustomize_builds_them() {
         "overlay/kustomization.yaml",
         "resources:\n- ../base\ncomponents:\n- ../comp\n",
     );
-    let run = scratch.run(&["scan", "overlay", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "overlay", "good.yaml"]);
     assert_good_still_reported(&run);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -522,7 +451,7 @@ fn kustomization_folders_outside_the_root_are_built_as_kustomize_builds_them() {
 
 #[test]
 fn patches_generators_and_replacements_outside_the_root_are_refused() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     scratch.write(
         "outside/patch.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: base}\nspec: {containers: [{name: c, image: \"example.com/patched:1\"}]}\n",
@@ -572,7 +501,7 @@ fn patches_generators_and_replacements_outside_the_root_are_refused() {
     ];
     for (name, kustomization, at) in cases {
         scratch.write(&format!("{name}/kustomization.yaml"), kustomization);
-        let run = scratch.run(&["scan", name, "good.yaml"]);
+        let run = scratch.run_limited(&["scan", name, "good.yaml"]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 2, "{name}: {}", run.stderr);
         // The build goes on without the file: the base's image, unpatched.
@@ -590,13 +519,13 @@ fn patches_generators_and_replacements_outside_the_root_are_refused() {
 
 #[test]
 fn with_load_restrictions_none_files_outside_the_root_are_read() {
-    let scratch = Scratch::new();
+    let scratch = scratch();
     scratch.write(
         "app/kustomization.yaml",
         "resources:\n- ../outside/file.yaml\n",
     );
     for spelling in ["LoadRestrictionsNone", "none"] {
-        let run = scratch.run(&["scan", "--load-restrictor", spelling, "app", "good.yaml"]);
+        let run = scratch.run_limited(&["scan", "--load-restrictor", spelling, "app", "good.yaml"]);
         assert_good_still_reported(&run);
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert!(
@@ -607,11 +536,11 @@ fn with_load_restrictions_none_files_outside_the_root_are_read() {
     }
     assert_kubectl_agrees(&scratch, "app", true, false);
     // Spelled the default way, the file is refused again; and devices are never opened.
-    let run = scratch.run(&["scan", "--load-restrictor", "rootOnly", "app", "good.yaml"]);
+    let run = scratch.run_limited(&["scan", "--load-restrictor", "rootOnly", "app", "good.yaml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     diagnostic(&run, "app/kustomization.yaml:2:3", "K014");
     scratch.write("zero/kustomization.yaml", "resources:\n- /dev/zero\n");
-    let run = scratch.run(&[
+    let run = scratch.run_limited(&[
         "scan",
         "--load-restrictor",
         "LoadRestrictionsNone",
@@ -623,7 +552,7 @@ fn with_load_restrictions_none_files_outside_the_root_are_read() {
     let line = diagnostic(&run, "zero/kustomization.yaml:2:3", "K007");
     assert!(line.contains("not a regular file"), "{line}");
     // Every command that builds kustomizations takes the flag.
-    let run = scratch.run(&[
+    let run = scratch.run_limited(&[
         "check",
         "--registry",
         "example.com",

@@ -194,3 +194,91 @@ pub fn image_sources(json: &serde_json::Value) -> Vec<(&str, &serde_json::Value)
 pub fn text(value: &serde_json::Value, key: &str) -> String {
     value[key].as_str().unwrap_or_default().to_owned()
 }
+
+/// A pod whose image every hostile-input test expects to still be listed beside the hostile
+/// input: proof that one bad input never costs the others.
+pub const GOOD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: c, image: \"example.com/good:1\"}]}\n";
+
+/// The address-space limit of [`Scratch::run_limited`]: the binary, two threads and the
+/// bounds' worth of buffers fit; a gigabyte-sized buffer does not.
+pub const LIMIT_KIB: u64 = 1 << 20;
+
+/// A throwaway folder holding `good.yaml` ([`GOOD`]); imgsift runs inside it.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let scratch = Scratch { dir };
+        scratch.write("good.yaml", GOOD);
+        scratch
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir().join(name)
+    }
+
+    /// Writes `name` (its folders created) and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
+        path
+    }
+
+    /// Runs imgsift in the folder under an address-space limit of [`LIMIT_KIB`], so that a
+    /// case that would buffer without bound fails (allocation refused) instead of passing on
+    /// a big machine. Two worker threads whatever the machine (each thread may reserve an
+    /// allocator arena, and the limit is meant to measure buffers); killed past a minute, so
+    /// a case that blocks (a pipe opened for reading) fails instead of hanging the suite.
+    pub fn run_limited(&self, args: &[&str]) -> Run {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {LIMIT_KIB}; exec \"$0\" -j 2 \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_imgsift"))
+            .args(args)
+            .current_dir(self.dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run imgsift: {e}"));
+        let start = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(_)) => break,
+                Ok(None) if start.elapsed() > std::time::Duration::from_secs(60) => {
+                    let _ = child.kill();
+                    panic!("imgsift {args:?} did not finish within a minute (blocked?)");
+                }
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        match child.wait_with_output() {
+            Ok(output) => output.into(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// Fails unless `run` finished by itself (no panic, not killed) and still listed [`GOOD`]'s
+/// image.
+pub fn assert_good_still_reported(run: &Run) {
+    assert_ne!(run.code, 101, "imgsift panicked: {}", run.stderr);
+    assert_ne!(run.code, -1, "imgsift was killed: {}", run.stderr);
+    assert!(
+        run.lines().contains(&"example.com/good:1"),
+        "the good input must still be reported:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
