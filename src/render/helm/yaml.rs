@@ -627,41 +627,7 @@ fn go_lossy(bytes: &[u8]) -> String {
 
 /// Go's `base64.StdEncoding.DecodeString`: padding required, line breaks ignored.
 pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    fn sextet(c: u8) -> Option<u32> {
-        Some(u32::from(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    }
-    let clean: Vec<u8> = text
-        .bytes()
-        .filter(|b| !matches!(b, b'\r' | b'\n'))
-        .collect();
-    if clean.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
-    let quads = clean.len() / 4;
-    for (i, quad) in clean.chunks(4).enumerate() {
-        let last = i + 1 == quads;
-        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
-        if pad > 2 || (pad > 0 && !last) {
-            return None;
-        }
-        let mut n: u32 = 0;
-        for &c in &quad[..4 - pad] {
-            n = (n << 6) | sextet(c)?;
-        }
-        n <<= 6 * pad as u32;
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        // Go rejects trailing bits that are not zero only in strict mode; StdEncoding is not.
-        out.extend_from_slice(&bytes[..3 - pad]);
-    }
-    Some(out)
+    gotemplate::sprig::base64_decode(text.as_bytes()).ok()
 }
 
 /// Whether libyaml's reader accepts the character (others fail with "control characters are

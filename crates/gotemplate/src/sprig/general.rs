@@ -14,6 +14,7 @@ mod lists;
 mod math;
 mod paths;
 
+pub use encoding::{b64_decode as base64_decode, b64_encode as base64_encode};
 pub use paths::clean as path_clean;
 mod strings;
 mod url;

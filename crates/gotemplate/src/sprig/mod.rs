@@ -18,6 +18,9 @@ pub use special::semver;
 pub use general::json;
 /// Go's `path.Clean`, which Helm's loader also applies to archive entry names.
 pub use general::path_clean;
+/// Go's standard base64, as `b64enc`/`b64dec` and Helm's `.Files.AsSecrets` use it; decoding
+/// skips line breaks and fails at the offset Go's `CorruptInputError` names.
+pub use general::{base64_decode, base64_encode};
 
 /// Every Sprig function Helm makes available (Helm removes `env` and `expandenv`).
 pub fn funcs() -> FuncMap {

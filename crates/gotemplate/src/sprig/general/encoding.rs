@@ -32,7 +32,8 @@ pub(super) fn register(m: &mut FuncMap) {
     });
 }
 
-pub(super) fn b64_encode(src: &[u8]) -> String {
+/// Go's `base64.StdEncoding.EncodeToString`: standard alphabet, with padding.
+pub fn b64_encode(src: &[u8]) -> String {
     let mut out = String::with_capacity(src.len().div_ceil(3) * 4);
     for chunk in src.chunks(3) {
         let b = [
@@ -58,7 +59,7 @@ fn b64_value(c: u8) -> Option<u8> {
 
 /// Go's `StdEncoding.DecodeString`, as its `decodeQuantum` steps: the error is the offset
 /// Go's `CorruptInputError` carries.
-pub(super) fn b64_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
+pub fn b64_decode(src: &[u8]) -> Result<Vec<u8>, usize> {
     let mut out = Vec::with_capacity(src.len() / 4 * 3);
     let mut si = 0usize;
     while si < src.len() {
