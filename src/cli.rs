@@ -300,6 +300,17 @@ pub struct InputArgs {
     #[command(flatten)]
     pub helm: HelmArgs,
 
+    /// A folder of charts, as `helm pull` leaves them (chart folders and `.tgz` files), where
+    /// the charts that HelmReleases, Applications and HelmCharts install are looked up by name
+    /// and version (repeatable).
+    #[arg(long = "charts", value_name = "DIR")]
+    pub charts: Vec<OsString>,
+
+    /// A chart that is not at hand is a warning (its values are still read), and the run can
+    /// exit 0; by default it is an error, because the list is known to be incomplete.
+    #[arg(long)]
+    pub allow_missing_charts: bool,
+
     /// Which files a kustomization may read, as kustomize's flag says: with the default, a
     /// file must be in or below the folder of the kustomization naming it (symbolic links
     /// resolved); with LoadRestrictionsNone, anywhere.

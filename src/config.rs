@@ -30,8 +30,19 @@ pub struct Config {
     pub options: ExtractOptions,
     /// The render flags of a chart named among the inputs (`-f`, `--set`, release name, ...).
     pub helm: Option<helm::Options>,
+    /// Where the charts that objects of the inputs install are looked for.
+    pub charts: ChartSettings,
     /// The command.
     pub command: CommandConfig,
+}
+
+/// `--charts DIR` and `--allow-missing-charts`.
+#[derive(Debug, Clone, Default)]
+pub struct ChartSettings {
+    /// Folders of charts, as `helm pull` leaves them.
+    pub dirs: Vec<PathBuf>,
+    /// A chart that is not at hand is a warning, not an error.
+    pub allow_missing: bool,
 }
 
 /// One command's configuration.
@@ -146,6 +157,14 @@ impl Config {
             Command::Hosts(a) => Some((a.input.helm.clone(), a.input.values.clone())),
             Command::Check(a) => Some((a.input.helm.clone(), a.input.values.clone())),
             Command::Render(_) => None,
+        };
+        let charts = match &cli.command {
+            Command::Scan(a) => chart_settings(&a.input),
+            Command::Overlay(a) => chart_settings(&a.input),
+            Command::Mirror(a) => chart_settings(&a.input),
+            Command::Hosts(a) => chart_settings(&a.input),
+            Command::Check(a) => chart_settings(&a.input),
+            Command::Render(_) => ChartSettings::default(),
         };
         let (inputs, options, command) = match cli.command {
             Command::Scan(args) => {
@@ -267,8 +286,16 @@ impl Config {
             inputs,
             options,
             helm,
+            charts,
             command,
         })
+    }
+}
+
+fn chart_settings(args: &InputArgs) -> ChartSettings {
+    ChartSettings {
+        dirs: args.charts.iter().map(PathBuf::from).collect(),
+        allow_missing: args.allow_missing_charts,
     }
 }
 

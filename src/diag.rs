@@ -157,6 +157,9 @@ codes! {
     /// A nested `HelmChart` is one that an embedded chart's render writes: it is not rendered
     /// in turn.
     HelmChartUnpaired = "H005",
+    /// A chart that a `HelmRelease`, `Application` or `HelmChart` installs is neither in the
+    /// scanned tree nor in a `--charts` folder; imgsift pulls no chart.
+    ChartNotFound = "H006",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",
     /// An image cannot be pointed at the private registry in the shape its values use.

@@ -54,6 +54,7 @@ pub fn scan(
     inputs: &[Input],
     options: &ExtractOptions,
     helm: Option<&crate::render::helm::Options>,
+    charts: &ChartOptions,
     progress: &dyn Progress,
 ) -> Inventory {
     let mut inventory = Inventory::new(options.keep_sources);
@@ -63,6 +64,7 @@ pub fn scan(
         helm: helm.cloned(),
     };
     for input in inputs {
+        let first_object = inventory.object_count();
         let mut diagnostics = Vec::new();
         let resolved = inputs::resolve(input, &mut diagnostics);
         for diagnostic in diagnostics {
@@ -83,6 +85,9 @@ pub fn scan(
                     _ => None,
                 };
                 scan_directory(files, options, dir, &named, progress, &mut inventory);
+                if let Some(dir) = dir {
+                    inventory.root_objects(first_object, &Arc::new(dir.to_path_buf()));
+                }
             }
         }
     }
@@ -97,12 +102,72 @@ pub fn scan(
             inventory.diagnose(diagnostic);
         }
     }
+    releases(options, charts, &mut inventory);
+    if charts.allow_missing {
+        inventory.downgrade(&[
+            Code::ChartMissing,
+            Code::ChartNotEmbedded,
+            Code::ChartNotFound,
+        ]);
+    }
     for dir in inventory.values_dirs_without_chart() {
         if let Some(chart) = chart_beside(&dir, options) {
             inventory.add_chart(chart);
         }
     }
     inventory
+}
+
+/// Where the charts that objects of the inputs install are looked for.
+#[derive(Debug, Default, Clone)]
+pub struct ChartOptions {
+    /// The folders of charts named with `--charts`.
+    pub store: render::release::Store,
+    /// A chart that is not at hand is a warning, not an error (`--allow-missing-charts`).
+    pub allow_missing: bool,
+}
+
+/// Renders the releases that the Flux and Argo CD objects of the run ask for. Objects that
+/// these renders write are not rendered in turn: one round keeps a run bounded.
+fn releases(options: &ExtractOptions, charts: &ChartOptions, inventory: &mut Inventory) {
+    let (list, dropped) = inventory.take_objects();
+    if list.is_empty() {
+        return;
+    }
+    let mut objects = render::objects::Objects::new(list);
+    objects.config_maps_dropped = dropped;
+    let mut diagnostics = Vec::new();
+    let mut releases = render::flux::releases(&objects, &mut diagnostics);
+    releases.extend(render::argo::releases(&objects, &mut diagnostics));
+    for diagnostic in diagnostics {
+        inventory.diagnose(diagnostic);
+    }
+    // Values are reference-counted maps, bound to one thread: releases render one by one.
+    for release in &releases {
+        let mut out = render::Rendered::default();
+        render::release::render(release, &charts.store, &options.limits, &mut out);
+        inventory.add_chart_uses(vec![release.chart_use(&charts.store)]);
+        extract_rendered(out, options, inventory);
+    }
+    let (nested, _) = inventory.take_objects();
+    for object in nested {
+        use render::objects::Kind;
+        if matches!(
+            object.kind,
+            Kind::HelmRelease | Kind::Application | Kind::ApplicationSet
+        ) {
+            inventory.diagnose(Diagnostic::warning(
+                Code::HelmChartUnpaired,
+                &object.tree.at.file,
+                object.tree.at.line,
+                object.tree.at.column,
+                format!(
+                    "{} is written by a chart that another object installs; imgsift renders the objects of the scan only, so what it installs was not rendered",
+                    object.label()
+                ),
+            ));
+        }
+    }
 }
 
 /// The root to render when a file is a renderer's (a kustomization file or `Chart.yaml`: its
@@ -258,6 +323,24 @@ fn extract_rendered(
     for diagnostic in rendered.diagnostics {
         inventory.diagnose(diagnostic);
     }
+    let values: Vec<Output> = rendered
+        .values
+        .par_iter()
+        .map(|document| {
+            let doc = document.tree.into_doc();
+            let mut out = Output::default();
+            extract::extract_document(
+                &doc,
+                &document.file,
+                document.index,
+                *options,
+                Role::Values,
+                &mut out,
+            );
+            out
+        })
+        .collect();
+    absorb(values, inventory);
     for source in &rendered.sources {
         let mut part = Inventory::new(true);
         scan_stream(

@@ -54,13 +54,22 @@ pub fn run(
     if let CommandConfig::Render(config) = &config.command {
         return render::run(config, &mut io);
     }
-    let finished = pipeline::scan(
+    let mut store_diagnostics = Vec::new();
+    let charts = pipeline::ChartOptions {
+        store: crate::render::release::Store::open(&config.charts.dirs, &mut store_diagnostics),
+        allow_missing: config.charts.allow_missing,
+    };
+    let mut inventory = pipeline::scan(
         &config.inputs,
         &config.options,
         config.helm.as_ref(),
+        &charts,
         progress,
-    )
-    .finish();
+    );
+    for diagnostic in store_diagnostics {
+        inventory.diagnose(diagnostic);
+    }
+    let finished = inventory.finish();
     match &config.command {
         CommandConfig::Scan(config) => scan::run(config, &finished, &mut io),
         CommandConfig::Overlay(config) => overlay::run(config, &finished, &mut io),

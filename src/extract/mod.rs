@@ -140,6 +140,14 @@ fn extract_object<'e>(
                 document: ex.document(),
             });
         }
+        if let Some(kind) = crate::render::objects::Kind::of(&object.api_version, &kind) {
+            ex.out.objects.push(crate::render::objects::Found {
+                kind,
+                tree: Tree::from_doc(doc, id, ex.file()),
+                document: ex.document(),
+                root: None,
+            });
+        }
     }
     let previous = ex.object.replace(Arc::new(object));
     if kube::is_builtin(&group, &kind) {

@@ -243,6 +243,9 @@ pub struct Output {
     pub values_docs: Vec<ValuesDoc>,
     /// K3s `HelmChart`s and `HelmChartConfig`s, rendered once the run is scanned.
     pub helm_charts: Vec<crate::render::k3s::Found>,
+    /// Flux and Argo CD objects and ConfigMaps, for the releases rendered once the run is
+    /// scanned.
+    pub objects: Vec<crate::render::objects::Found>,
 }
 
 /// What a document turned out to be.

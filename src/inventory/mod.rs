@@ -74,6 +74,14 @@ pub struct Inventory {
     unrendered: Vec<Finding>,
     /// K3s `HelmChart`s and `HelmChartConfig`s, rendered once the whole run is scanned.
     helm_charts: Vec<crate::render::k3s::Found>,
+    /// Flux and Argo CD objects and ConfigMaps, for the releases rendered once the run is
+    /// scanned.
+    objects: Vec<crate::render::objects::Found>,
+    /// Bytes of ConfigMaps kept in `objects`, and whether one was dropped past the budget.
+    config_map_bytes: u64,
+    config_maps_dropped: bool,
+    /// The charts that the inputs pull (`imgsift charts`).
+    chart_uses: Vec<crate::render::release::ChartUse>,
 }
 
 /// An image that a rendered chart's values or metadata name but its render does not pull
@@ -120,6 +128,55 @@ impl Inventory {
         self.charts.extend(output.charts);
         self.values_docs.extend(output.values_docs);
         self.helm_charts.extend(output.helm_charts);
+        self.keep_objects(output.objects);
+    }
+
+    /// Keeps chart-source objects, ConfigMaps within the run's budget.
+    fn keep_objects(&mut self, objects: Vec<crate::render::objects::Found>) {
+        use crate::render::objects::{CONFIG_MAP_BUDGET, Kind, text_size};
+        for object in objects {
+            if object.kind == Kind::ConfigMap {
+                let size = text_size(&object.tree);
+                if self.config_map_bytes.saturating_add(size) > CONFIG_MAP_BUDGET {
+                    self.config_maps_dropped = true;
+                    continue;
+                }
+                self.config_map_bytes += size;
+            }
+            self.objects.push(object);
+        }
+    }
+
+    /// Takes the Flux and Argo CD objects and ConfigMaps collected so far, and whether a
+    /// ConfigMap was left out past the budget.
+    pub fn take_objects(&mut self) -> (Vec<crate::render::objects::Found>, bool) {
+        self.config_map_bytes = 0;
+        (
+            std::mem::take(&mut self.objects),
+            std::mem::take(&mut self.config_maps_dropped),
+        )
+    }
+
+    /// Gives the objects collected since `from` the folder the user named.
+    pub fn root_objects(&mut self, from: usize, root: &std::sync::Arc<std::path::PathBuf>) {
+        for object in self.objects.iter_mut().skip(from) {
+            object.root = Some(std::sync::Arc::clone(root));
+        }
+    }
+
+    /// How many objects are kept.
+    pub fn object_count(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// Notes the charts a render or a release pulls.
+    pub fn add_chart_uses(&mut self, uses: Vec<crate::render::release::ChartUse>) {
+        self.chart_uses.extend(uses);
+    }
+
+    /// The charts the inputs pull, as noted.
+    pub fn chart_uses(&self) -> &[crate::render::release::ChartUse] {
+        &self.chart_uses
     }
 
     /// Takes the images and values entries of a rendered chart's own files (values,
@@ -144,6 +201,9 @@ impl Inventory {
         self.values_docs.extend(other.values_docs);
         self.unrendered.extend(other.unrendered);
         self.helm_charts.extend(other.helm_charts);
+        self.config_maps_dropped |= other.config_maps_dropped;
+        self.keep_objects(other.objects);
+        self.chart_uses.extend(other.chart_uses);
     }
 
     /// Takes the K3s `HelmChart`s and `HelmChartConfig`s collected so far.
@@ -182,6 +242,16 @@ impl Inventory {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Makes the errors of these codes warnings (a missing chart with
+    /// `--allow-missing-charts`).
+    pub fn downgrade(&mut self, codes: &[crate::diag::Code]) {
+        for diagnostic in &mut self.diagnostics {
+            if codes.contains(&diagnostic.code) {
+                diagnostic.severity = crate::diag::Severity::Warning;
+            }
+        }
+    }
+
     /// Moves everything from `other` into this inventory.
     pub fn merge(&mut self, other: Inventory) {
         for (key, image) in other.images {
@@ -202,6 +272,9 @@ impl Inventory {
         self.files.extend(other.files);
         self.unrendered.extend(other.unrendered);
         self.helm_charts.extend(other.helm_charts);
+        self.config_maps_dropped |= other.config_maps_dropped;
+        self.keep_objects(other.objects);
+        self.chart_uses.extend(other.chart_uses);
     }
 
     /// What values entries can take their tags from: the images of manifests, and charts.

@@ -10,9 +10,13 @@
 //! A new renderer is a module here, an implementation of [`Renderer`], and one line in
 //! [`RENDERERS`].
 
+pub mod argo;
+pub mod flux;
 pub mod helm;
 pub mod k3s;
 pub mod kustomize;
+pub mod objects;
+pub mod release;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -44,6 +48,9 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
     /// Files to read as they are, beside the output (a chart's `Chart.yaml` and values).
     pub sources: Vec<Source>,
+    /// Documents to read as values files: the values an object holds for a chart that was
+    /// not rendered, at their lines in the object.
+    pub values: Vec<Document>,
 }
 
 /// A file a renderer hands on to be read as written.

@@ -108,6 +108,7 @@ impl super::Renderer for Kustomize {
             consumed: built.consumed,
             diagnostics: built.diagnostics,
             sources: built.sources,
+            values: Vec::new(),
         }
     }
 }
