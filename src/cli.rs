@@ -33,6 +33,31 @@ pub enum Command {
     Check(CheckArgs),
     /// Print what `helm template` prints for a local chart (folder or .tgz), natively.
     Render(RenderArgs),
+    /// List every Helm chart the inputs pull: name, version, repository, where, found or not.
+    Charts(ChartsArgs),
+}
+
+/// Output formats of `charts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartsFormat {
+    /// `name<TAB>version<TAB>repository`, one chart per line.
+    Text,
+    /// Every chart with every reference and where it was found.
+    Json,
+    /// An aligned table for people.
+    Table,
+}
+
+/// `imgsift charts`.
+#[derive(Debug, Args)]
+pub struct ChartsArgs {
+    /// Inputs and filters.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = ChartsFormat::Text)]
+    pub output: ChartsFormat,
 }
 
 /// The flags of `helm template` that a render takes, spelled as Helm spells them.

@@ -60,6 +60,15 @@ pub enum CommandConfig {
     Check(CheckConfig),
     /// `imgsift render`.
     Render(RenderConfig),
+    /// `imgsift charts`.
+    Charts(ChartsConfig),
+}
+
+/// `imgsift charts`.
+#[derive(Debug, Clone)]
+pub struct ChartsConfig {
+    /// What to print.
+    pub format: crate::emit::charts::Format,
 }
 
 /// `imgsift render`.
@@ -156,6 +165,7 @@ impl Config {
             Command::Mirror(a) => Some((a.input.helm.clone(), a.input.values.clone())),
             Command::Hosts(a) => Some((a.input.helm.clone(), a.input.values.clone())),
             Command::Check(a) => Some((a.input.helm.clone(), a.input.values.clone())),
+            Command::Charts(a) => Some((a.input.helm.clone(), a.input.values.clone())),
             Command::Render(_) => None,
         };
         let charts = match &cli.command {
@@ -164,6 +174,7 @@ impl Config {
             Command::Mirror(a) => chart_settings(&a.input),
             Command::Hosts(a) => chart_settings(&a.input),
             Command::Check(a) => chart_settings(&a.input),
+            Command::Charts(a) => chart_settings(&a.input),
             Command::Render(_) => ChartSettings::default(),
         };
         let (inputs, options, command) = match cli.command {
@@ -249,6 +260,17 @@ impl Config {
                         registry: Registry::parse(&args.registry)?,
                         allow_floating: args.allow_floating,
                         require_digest: args.require_digest,
+                    },
+                }),
+            ),
+            Command::Charts(args) => (
+                inputs(&args.input, stdin_is_terminal)?,
+                scan_options(&args.input, false, false),
+                CommandConfig::Charts(ChartsConfig {
+                    format: match args.output {
+                        cli::ChartsFormat::Text => crate::emit::charts::Format::Text,
+                        cli::ChartsFormat::Json => crate::emit::charts::Format::Json,
+                        cli::ChartsFormat::Table => crate::emit::charts::Format::Table,
                     },
                 }),
             ),

@@ -157,8 +157,7 @@ codes! {
     /// A nested `HelmChart` is one that an embedded chart's render writes: it is not rendered
     /// in turn.
     HelmChartUnpaired = "H005",
-    /// A chart that a `HelmRelease`, `Application` or `HelmChart` installs is neither in the
-    /// scanned tree nor in a `--charts` folder; imgsift pulls no chart.
+    /// A chart an object installs is in neither the scanned tree nor a `--charts` folder.
     ChartNotFound = "H006",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",

@@ -96,7 +96,7 @@ pub fn scan(
     // (helm-controller would, in a cluster): one round keeps the run bounded.
     let found = inventory.take_helm_charts();
     if !found.is_empty() {
-        let rendered = render::k3s::render_all(found, &options.limits);
+        let rendered = render::k3s::render_all(found, &options.limits, &charts.store);
         extract_rendered(rendered, options, &mut inventory);
         for diagnostic in render::k3s::not_rendered(&inventory.take_helm_charts()) {
             inventory.diagnose(diagnostic);
@@ -320,6 +320,7 @@ fn extract_rendered(
     for path in &rendered.consumed {
         inventory.read_file(path);
     }
+    inventory.add_chart_uses(rendered.charts);
     for diagnostic in rendered.diagnostics {
         inventory.diagnose(diagnostic);
     }

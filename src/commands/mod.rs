@@ -6,6 +6,7 @@
 //! is run once, before the command sees the inventory); what differs is in each command's file. A new command is a file here, a variant of
 //! [`CommandConfig`], and its flags in `cli.rs` / `config.rs`.
 
+mod charts;
 mod check;
 mod hosts;
 mod mirror;
@@ -76,6 +77,7 @@ pub fn run(
         CommandConfig::Mirror(config) => mirror::run(config, &finished, &mut io),
         CommandConfig::Hosts(config) => hosts::run(config, &finished, &mut io),
         CommandConfig::Check(config) => check::run(config, &finished, &mut io),
+        CommandConfig::Charts(config) => charts::run(config, &finished, &mut io),
         CommandConfig::Render(_) => Ok(Outcome::Success),
     }
 }

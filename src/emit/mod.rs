@@ -6,11 +6,13 @@
 //! - `mirror/`: the mirroring-tool inputs of `mirror` (minijinja templates);
 //! - `hosts.rs`: the node mirror configurations of `hosts`;
 //! - `check.rs`: the violation lines of `check`;
+//! - `charts.rs`: the chart list of `charts`;
 //! - `yaml.rs`: the YAML writer the overlays share;
 //! - `files.rs`: delivery, printed or written as files (atomically, never over an input).
 //!
 //! A new output format is a file here and a variant of its command's format in `config.rs`.
 
+pub mod charts;
 pub mod check;
 pub mod files;
 pub mod hosts;

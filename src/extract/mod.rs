@@ -91,6 +91,7 @@ pub fn extract_document(
     }
     if role == Role::Values || (role == Role::Auto && doc.is_map(root)) {
         values::values_file(&mut extractor, root, &mut path);
+        values_charts(doc, root, file, "", 0, &mut extractor.out.chart_uses);
         if options.keep_shapes {
             extractor.out.values_docs.push(ValuesDoc {
                 file: Arc::clone(file),
@@ -101,6 +102,60 @@ pub fn extract_document(
         return DocKind::Values;
     }
     DocKind::Other
+}
+
+/// Charts that a values file names, as deployKF's do: a `charts` mapping whose entries give
+/// a chart `name` and `repository` (and a `version`), at any depth.
+fn values_charts(
+    doc: &Doc<'_>,
+    id: NodeId,
+    file: &Arc<str>,
+    at_path: &str,
+    depth: usize,
+    out: &mut Vec<crate::render::release::ChartUse>,
+) {
+    // Values nest a few levels; the bound keeps a hostile document from costing more.
+    if depth > 32 || !doc.is_map(id) {
+        return;
+    }
+    for (key, _, value) in doc.entries(id) {
+        let path = if at_path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{at_path}.{key}")
+        };
+        let value = doc.resolve(value);
+        if key == "charts" && doc.is_map(value) {
+            for (name, key_id, entry) in doc.entries(value) {
+                let entry = doc.resolve(entry);
+                let text = |k: &str| doc.get(entry, k).and_then(|v| doc.str(v)).map(str::trim);
+                let (Some(chart), Some(repository)) = (text("name"), text("repository")) else {
+                    continue;
+                };
+                if chart.is_empty() || repository.is_empty() {
+                    continue;
+                }
+                let (line, column) = doc.position(key_id);
+                out.push(crate::render::release::ChartUse {
+                    chart: crate::render::release::ChartRef {
+                        name: chart.to_owned(),
+                        version: doc
+                            .get(entry, "version")
+                            .and_then(|v| doc.text(v))
+                            .unwrap_or("")
+                            .trim()
+                            .to_owned(),
+                        repository: repository.to_owned(),
+                    },
+                    by: format!("values {path}.{name}"),
+                    at: crate::documents::At::new(file, line, column),
+                    local: None,
+                });
+            }
+            continue;
+        }
+        values_charts(doc, value, file, &path, depth + 1, out);
+    }
 }
 
 fn extract_object<'e>(

@@ -246,6 +246,8 @@ pub struct Output {
     /// Flux and Argo CD objects and ConfigMaps, for the releases rendered once the run is
     /// scanned.
     pub objects: Vec<crate::render::objects::Found>,
+    /// Charts that values name (deployKF's `charts.<name>.{name, version, repository}`).
+    pub chart_uses: Vec<crate::render::release::ChartUse>,
 }
 
 /// What a document turned out to be.

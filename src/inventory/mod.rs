@@ -129,6 +129,7 @@ impl Inventory {
         self.values_docs.extend(output.values_docs);
         self.helm_charts.extend(output.helm_charts);
         self.keep_objects(output.objects);
+        self.chart_uses.extend(output.chart_uses);
     }
 
     /// Keeps chart-source objects, ConfigMaps within the run's budget.
@@ -428,6 +429,7 @@ impl Inventory {
             values: ValuesRecord { docs, entries },
             files: self.files,
             unrendered,
+            charts: crate::render::release::chart_entries(&self.chart_uses),
         }
     }
 }
@@ -447,6 +449,8 @@ pub struct Finished {
     pub files: Vec<PathBuf>,
     /// Images rendered charts name but do not pull, sorted.
     pub unrendered: Vec<Unrendered>,
+    /// The charts the inputs pull, each once, sorted.
+    pub charts: Vec<crate::render::release::ChartEntry>,
 }
 
 /// What the scan recorded of values files for the overlay: each document as read, and each

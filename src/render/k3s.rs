@@ -16,6 +16,7 @@
 //! and the values are read as values, at their lines inside the manifest.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use gotemplate::Map;
@@ -113,7 +114,11 @@ impl Found {
 }
 
 /// Pairs the objects found in a run and renders every `HelmChart`, in a fixed order.
-pub fn render_all(mut found: Vec<Found>, limits: &Limits) -> Rendered {
+pub fn render_all(
+    mut found: Vec<Found>,
+    limits: &Limits,
+    store: &crate::render::release::Store,
+) -> Rendered {
     found.sort_by_key(Found::key);
     let mut out = Rendered::default();
     let mut configs: BTreeMap<(String, String), Vec<&Found>> = BTreeMap::new();
@@ -170,7 +175,7 @@ pub fn render_all(mut found: Vec<Found>, limits: &Limits) -> Rendered {
             seen.push(key.clone());
         }
         let config = configs.get(&key).and_then(|l| l.first().copied());
-        one(chart, config, limits, &mut out);
+        one(chart, config, limits, store, &mut out);
     }
     out
 }
@@ -205,7 +210,13 @@ fn at_error(code: Code, at: &At, message: String) -> Diagnostic {
 }
 
 /// Renders one `HelmChart`, its `HelmChartConfig` (if any) applied.
-fn one(chart: &Found, config: Option<&Found>, limits: &Limits, out: &mut Rendered) {
+fn one(
+    chart: &Found,
+    config: Option<&Found>,
+    limits: &Limits,
+    store: &crate::render::release::Store,
+    out: &mut Rendered,
+) {
     let label = chart.label();
     for object in std::iter::once(chart).chain(config) {
         if let Some(secrets) = object.spec("valuesSecrets") {
@@ -221,21 +232,57 @@ fn one(chart: &Found, config: Option<&Found>, limits: &Limits, out: &mut Rendere
     }
     let name = chart.meta("name");
     let content = chart.spec_text("chartContent");
-    if content.trim().is_empty() {
-        not_embedded(chart, config, out);
-        return;
-    }
+    let wanted = chart_ref(chart);
+    let embedded = !content.trim().is_empty();
+    // A chart not embedded may be in a `--charts` folder: by name and version, or, for a URL,
+    // by the archive's file name.
+    let stored = if embedded {
+        None
+    } else if wanted.name.contains("://") {
+        let file = wanted.name.rsplit('/').next().unwrap_or("");
+        store.find_file(file).map(Path::to_path_buf)
+    } else {
+        store.find(&wanted).map(Path::to_path_buf)
+    };
+    out.charts.push(crate::render::release::ChartUse {
+        chart: listed(wanted),
+        by: format!(
+            "HelmChart/{}/{}",
+            Printable(&chart.namespace()),
+            Printable(&name)
+        ),
+        at: chart
+            .spec("chart")
+            .map_or_else(|| chart.tree.at.clone(), |c| c.at.clone()),
+        local: if embedded {
+            Some(format!(
+                "{}:{} (chartContent)",
+                chart.tree.at.file, chart.tree.at.line
+            ))
+        } else {
+            stored.as_ref().map(|p| p.to_string_lossy().into_owned())
+        },
+    });
     let at = chart
         .spec("chartContent")
         .map_or_else(|| chart.tree.at.clone(), |c| c.at.clone());
-    let loaded = match load(&content, &at) {
+    let loaded = if let Some(path) = &stored {
+        helm_render::load(path).map_err(|f| f.to_string())
+    } else if embedded {
+        load(&content, &at)
+    } else {
+        not_embedded(chart, config, out);
+        return;
+    };
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(message) => {
             out.diagnostics.push(at_error(
                 Code::ChartUnloadable,
                 &at,
                 format!(
-                    "the chart embedded in {label} (`chartContent`) cannot be loaded: {message}; it was not rendered, and its values are read as values"
+                    "the chart {} {label} cannot be loaded: {message}; it was not rendered, and its values are read as values",
+                    if embedded { "embedded in (`chartContent`)" } else { "found in a --charts folder for" }
                 ),
             ));
             values_source(chart, out);
@@ -414,6 +461,42 @@ fn escape_commas(text: &str) -> String {
     out
 }
 
+/// The chart a `HelmChart` names: `spec.chart` (a name, or a URL of an archive), `version`,
+/// `repo`.
+fn chart_ref(chart: &Found) -> crate::render::release::ChartRef {
+    crate::render::release::ChartRef {
+        name: chart.spec_text("chart"),
+        version: chart.spec_text("version"),
+        repository: chart.spec_text("repo"),
+    }
+}
+
+/// The chart as `imgsift charts` lists it: a chart named by the URL of its archive is that
+/// archive's name and version (`traefik-crd-27.0.201+up27.0.2.tgz`: the name ends before the
+/// first dash that a digit follows, as `helm package` names archives) in the URL's folder.
+fn listed(chart: crate::render::release::ChartRef) -> crate::render::release::ChartRef {
+    let Some((folder, file)) = chart
+        .name
+        .rsplit_once('/')
+        .filter(|_| chart.name.contains("://"))
+    else {
+        return chart;
+    };
+    let stem = file.trim_end_matches(".tgz").trim_end_matches(".tar.gz");
+    let split = stem
+        .char_indices()
+        .find(|&(i, c)| c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+        .map(|(i, _)| i);
+    match split {
+        Some(i) => crate::render::release::ChartRef {
+            name: stem[..i].to_owned(),
+            version: stem[i + 1..].to_owned(),
+            repository: folder.to_owned(),
+        },
+        None => chart,
+    }
+}
+
 /// The error of a chart that is not embedded, and its values read as values.
 fn not_embedded(chart: &Found, config: Option<&Found>, out: &mut Rendered) {
     let name = chart.spec_text("chart");
@@ -446,7 +529,7 @@ fn not_embedded(chart: &Found, config: Option<&Found>, out: &mut Rendered) {
         Code::ChartNotEmbedded,
         &at,
         format!(
-            "{} installs {what}, which is not embedded in it (`chartContent`); imgsift renders charts offline and pulls none, so the images of its templates are not listed (its values are read as values)",
+            "{} installs {what}, which is not embedded in it (`chartContent`) nor in a --charts folder; imgsift renders charts offline and pulls none, so the images of its templates are not listed (its values are read as values)",
             chart.label()
         ),
     ));

@@ -51,6 +51,8 @@ pub struct Rendered {
     /// Documents to read as values files: the values an object holds for a chart that was
     /// not rendered, at their lines in the object.
     pub values: Vec<Document>,
+    /// The charts the render pulls or names (`imgsift charts`).
+    pub charts: Vec<release::ChartUse>,
 }
 
 /// A file a renderer hands on to be read as written.

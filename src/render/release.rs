@@ -80,6 +80,83 @@ pub struct ChartUse {
     pub local: Option<String>,
 }
 
+/// The charts a chart's `Chart.yaml` depends on, at every level of its vendored subcharts:
+/// the version `Chart.lock` pins where it pins one (what `helm dependency build` fetches), else
+/// the range; found locally when the subchart is vendored under `charts/`.
+pub fn dependency_uses(chart: &helm_render::chart::Chart, out: &mut Vec<ChartUse>) {
+    let file = if chart.display.is_empty() {
+        crate::inputs::chart::METADATA_FILE.to_owned()
+    } else {
+        format!(
+            "{}/{}",
+            chart.display.trim_end_matches('/'),
+            crate::inputs::chart::METADATA_FILE
+        )
+    };
+    for dependency in &chart.metadata.dependencies {
+        let version = chart
+            .locked
+            .iter()
+            .find(|(name, _)| *name == dependency.name)
+            .map_or_else(|| dependency.version.clone(), |(_, v)| v.clone());
+        let vendored = chart
+            .dependencies
+            .iter()
+            .find(|sub| sub.metadata.name == dependency.name);
+        out.push(ChartUse {
+            chart: ChartRef {
+                name: dependency.name.clone(),
+                version,
+                repository: dependency.repository.clone(),
+            },
+            by: format!("Chart/{}", Printable(&chart.metadata.name)),
+            at: At::new(&Arc::from(file.as_str()), 1, 1),
+            local: vendored.map(|sub| sub.display.clone()),
+        });
+    }
+    for sub in &chart.dependencies {
+        dependency_uses(sub, out);
+    }
+}
+
+/// A chart of the run, once, with every place that names it (`imgsift charts`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartEntry {
+    /// The chart.
+    pub chart: ChartRef,
+    /// What names it and where, sorted by file and line.
+    pub uses: Vec<(String, At)>,
+    /// Where it was found on disk, when any use found it.
+    pub local: Option<String>,
+}
+
+/// The charts of a run, each once, sorted by name, version and repository.
+pub fn chart_entries(uses: &[ChartUse]) -> Vec<ChartEntry> {
+    let mut by_chart: std::collections::BTreeMap<&ChartRef, ChartEntry> = Default::default();
+    for one in uses {
+        let entry = by_chart.entry(&one.chart).or_insert_with(|| ChartEntry {
+            chart: one.chart.clone(),
+            uses: Vec::new(),
+            local: None,
+        });
+        entry.uses.push((one.by.clone(), one.at.clone()));
+        if let Some(local) = &one.local {
+            // The first in byte order, so that the output does not depend on scan order.
+            if entry.local.as_ref().is_none_or(|l| local < l) {
+                entry.local = Some(local.clone());
+            }
+        }
+    }
+    let mut entries: Vec<ChartEntry> = by_chart.into_values().collect();
+    for entry in &mut entries {
+        entry.uses.sort_by(|a, b| {
+            (&a.1.file, a.1.line, a.1.column, &a.0).cmp(&(&b.1.file, b.1.line, b.1.column, &b.0))
+        });
+        entry.uses.dedup();
+    }
+    entries
+}
+
 /// Where a release's chart is.
 #[derive(Debug, Clone)]
 pub enum Location {
@@ -207,6 +284,17 @@ impl Store {
             self.charts
                 .push((String::new(), stem.to_owned(), path.to_path_buf()));
         }
+    }
+
+    /// The chart archive of this file name (a K3s `HelmChart` that names a chart by URL).
+    pub fn find_file(&self, file: &str) -> Option<&Path> {
+        if file.is_empty() {
+            return None;
+        }
+        self.charts
+            .iter()
+            .map(|(_, _, path)| path.as_path())
+            .find(|path| path.file_name().and_then(|n| n.to_str()) == Some(file))
     }
 
     /// The folders searched, for messages.

@@ -183,9 +183,34 @@ pub struct Chart {
     pub raw: Vec<ChartFile>,
     /// The subcharts under `charts/`.
     pub dependencies: Vec<Chart>,
+    /// The versions `Chart.lock` (or a v1 chart's `requirements.lock`) pins, by dependency
+    /// name: what `helm dependency build` fetches.
+    pub locked: Vec<(String, String)>,
     /// Where the chart is, as displayed (`charts/app`, `charts/app/charts/redis`,
     /// `app.tgz!/charts/redis-1.0.tgz!`): its files are reported under it.
     pub display: String,
+}
+
+/// The `(name, version)` of each dependency a lock file pins; nothing when it cannot be read
+/// (the lock only says which version a dependency resolved to).
+fn locked_versions(data: &[u8]) -> Vec<(String, String)> {
+    let Ok(map) = yaml::decode_values(&String::from_utf8_lossy(data)) else {
+        return Vec::new();
+    };
+    let Some(Value::List(items)) = map.get("dependencies") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let entry = item.as_map()?;
+            let text = |key: &str| match entry.get(key) {
+                Some(Value::String(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            Some((text("name")?, text("version")?))
+        })
+        .collect()
 }
 
 impl Chart {
@@ -245,6 +270,9 @@ impl Chart {
             }
             match file.name.as_str() {
                 "Chart.yaml" | "Chart.lock" | "values.schema.json" | "requirements.lock" => {
+                    if file.name != "Chart.yaml" && file.name != "values.schema.json" {
+                        chart.locked = locked_versions(&file.data);
+                    }
                     if file.name == "requirements.lock" && metadata.api_version == "v1" {
                         chart.files.push(file);
                     }

@@ -105,6 +105,7 @@ impl Renderer for Helm {
             sources
         };
         let loaded = chart.clone();
+        crate::render::release::dependency_uses(&loaded, &mut out.charts);
         let rendered = match render_chart(chart, &user, &options) {
             Ok(rendered) => rendered,
             Err(failure) => {

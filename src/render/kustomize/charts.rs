@@ -327,6 +327,16 @@ fn one(
         "{} {name:?} ({}:{})",
         entry.field, entry.tree.at.file, entry.tree.at.line
     );
+    builder.built.charts.push(crate::render::release::ChartUse {
+        chart: crate::render::release::ChartRef {
+            name: name.clone(),
+            version: version.clone(),
+            repository: repo.clone(),
+        },
+        by: format!("{} of {}", entry.field, entry.tree.at.file),
+        at: entry.tree.at.clone(),
+        local: chart_dir.is_dir().then(|| display(&chart_dir).to_string()),
+    });
     if !chart_dir.is_dir() {
         missing(
             builder, entry, &name, &version, &repo, &home_dir, &base, &chart_dir,

@@ -78,6 +78,8 @@ pub struct Built {
     /// Files to read as they are: the values of a chart that could not be rendered, or the
     /// inline values of one that is not at hand.
     pub sources: Vec<super::Source>,
+    /// The charts of `helmCharts` entries (`imgsift charts`).
+    pub charts: Vec<crate::render::release::ChartUse>,
 }
 
 /// kustomize, as a [`Renderer`](super::Renderer): a folder holding a kustomization file is a
@@ -109,6 +111,7 @@ impl super::Renderer for Kustomize {
             diagnostics: built.diagnostics,
             sources: built.sources,
             values: Vec::new(),
+            charts: built.charts,
         }
     }
 }
