@@ -166,14 +166,24 @@ pub enum ScriptTool {
     Skopeo,
     /// regctl image copy.
     Regctl,
+    /// helm pull and helm push (charts only, with `--charts`).
+    Helm,
 }
 
 /// `imgsift mirror`.
 #[derive(Debug, Args)]
+// Here `--charts` asks for the charts to be mirrored, so the folder of charts is spelled
+// `--charts-dir`.
+#[command(mut_arg("charts", |a| a.long("charts-dir")))]
 pub struct MirrorArgs {
     /// Inputs and filters.
     #[command(flatten)]
     pub input: InputArgs,
+
+    /// Mirror the Helm charts the inputs pull (not their images) into the OCI registry
+    /// `--registry oci://HOST[:PORT][/PREFIX]` (`-o script` or `-o list`).
+    #[arg(long = "charts", id = "mirror_charts")]
+    pub charts: bool,
 
     /// The registry mapping.
     #[command(flatten)]

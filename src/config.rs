@@ -9,7 +9,7 @@ use crate::cli::{
 };
 use crate::emit::WhyQuery;
 use crate::emit::hosts::{self, HostsOptions, Mirror};
-use crate::emit::mirror::{Format, Tool};
+use crate::emit::mirror::{Format, Tool, charts};
 use crate::emit::overlay;
 use crate::extract::ExtractOptions;
 use crate::inputs::Input;
@@ -98,6 +98,17 @@ pub struct MirrorConfig {
     pub output: MirrorOutput,
     /// Write files here instead of printing.
     pub out_dir: Option<PathBuf>,
+    /// Mirror the charts, not the images.
+    pub charts: Option<ChartMirror>,
+}
+
+/// `mirror --charts`: where the charts go and what to write.
+#[derive(Debug, Clone)]
+pub struct ChartMirror {
+    /// The OCI registry, without its `oci://`.
+    pub registry: Registry,
+    /// Script or list.
+    pub format: charts::Format,
 }
 
 /// `imgsift hosts`.
@@ -223,14 +234,37 @@ impl Config {
                             .unwrap_or_else(|| "template".to_owned());
                         MirrorOutput::Template(name, text)
                     }
-                    (None, Some(format)) => MirrorOutput::Format(mirror_format(format, args.tool)),
+                    (None, Some(_)) | (None, None) if args.charts => {
+                        MirrorOutput::Format(Format::List)
+                    }
+                    (None, Some(format)) => MirrorOutput::Format(mirror_format(format, args.tool)?),
                     (None, None) => bail!("give -o FORMAT or --template FILE"),
                 };
                 let inputs = inputs(&args.input, stdin_is_terminal)?;
+                let charts = if args.charts {
+                    if args.template.is_some() {
+                        bail!("--template lists images; with --charts, give -o script or -o list");
+                    }
+                    Some(chart_mirror(
+                        &args.mapping.registry,
+                        args.output,
+                        args.tool,
+                    )?)
+                } else {
+                    None
+                };
+                let mapping = match &charts {
+                    Some(charts) => Mapping {
+                        registry: charts.registry.clone(),
+                        keep_registry_path: false,
+                    },
+                    None => mapping(&args.mapping)?,
+                };
                 let command = CommandConfig::Mirror(MirrorConfig {
-                    mapping: mapping(&args.mapping)?,
+                    mapping,
                     output,
                     out_dir: args.out_dir,
+                    charts,
                 });
                 (inputs, scan_options(&args.input, false, false), command)
             }
@@ -387,8 +421,8 @@ fn helm_options(args: &cli::HelmArgs, values: &[std::ffi::OsString]) -> helm::Op
     }
 }
 
-fn mirror_format(format: MirrorFormat, tool: ScriptTool) -> Format {
-    match format {
+fn mirror_format(format: MirrorFormat, tool: ScriptTool) -> anyhow::Result<Format> {
+    Ok(match format {
         MirrorFormat::Regsync => Format::Regsync,
         MirrorFormat::Skopeo => Format::Skopeo,
         MirrorFormat::Hauler => Format::Hauler,
@@ -400,8 +434,30 @@ fn mirror_format(format: MirrorFormat, tool: ScriptTool) -> Format {
             ScriptTool::Crane => Tool::Crane,
             ScriptTool::Skopeo => Tool::Skopeo,
             ScriptTool::Regctl => Tool::Regctl,
+            ScriptTool::Helm => bail!("--tool helm copies charts: give --charts to mirror them"),
         }),
-    }
+    })
+}
+
+/// `mirror --charts`: the OCI registry (`oci://` optional) and what to write.
+fn chart_mirror(
+    registry: &str,
+    format: Option<MirrorFormat>,
+    tool: ScriptTool,
+) -> anyhow::Result<ChartMirror> {
+    let registry = Registry::parse(registry.trim().trim_start_matches("oci://"))
+        .map_err(|e| anyhow::anyhow!("{e} (with --charts, give oci://HOST[:PORT][/PREFIX])"))?;
+    let format = match format {
+        Some(MirrorFormat::List) => charts::Format::List,
+        Some(MirrorFormat::Script) | None => charts::Format::Script(match tool {
+            ScriptTool::Docker | ScriptTool::Helm => charts::ChartTool::Helm,
+            ScriptTool::Crane => charts::ChartTool::Oci(Tool::Crane),
+            ScriptTool::Skopeo => charts::ChartTool::Oci(Tool::Skopeo),
+            ScriptTool::Regctl => charts::ChartTool::Oci(Tool::Regctl),
+        }),
+        Some(other) => bail!("with --charts, -o is script or list ({other:?} lists images)"),
+    };
+    Ok(ChartMirror { registry, format })
 }
 
 fn scan_options(args: &InputArgs, keep_sources: bool, keep_shapes: bool) -> ExtractOptions {

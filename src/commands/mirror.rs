@@ -14,6 +14,9 @@ pub(super) fn run(
     finished: &Finished,
     io: &mut Io<'_>,
 ) -> io::Result<Outcome> {
+    if let Some(charts) = &config.charts {
+        return run_charts(config, charts, finished, io);
+    }
     let pairs = match mapping::plan(&finished.images, &config.mapping) {
         Ok(pairs) => pairs,
         Err(problems) => return io.refuse(&problems, &finished.diagnostics),
@@ -42,5 +45,44 @@ pub(super) fn run(
         &finished.files,
         &emitted,
         &finished.diagnostics,
+    )
+}
+
+/// `mirror --charts`: every chart the inputs pull, copied into the OCI registry.
+fn run_charts(
+    config: &MirrorConfig,
+    charts: &crate::config::ChartMirror,
+    finished: &Finished,
+    io: &mut Io<'_>,
+) -> io::Result<Outcome> {
+    let (copies, left) = mirror::charts::plan(&finished.charts, &charts.registry);
+    for note in &left {
+        io.note(note)?;
+    }
+    if copies.is_empty() {
+        io.note("no chart to copy was found")?;
+    }
+    let emitted = match mirror::charts::write(charts.format, &copies, &charts.registry) {
+        Ok(emitted) => emitted,
+        Err(problem) => return io.refuse(&[problem], &finished.diagnostics),
+    };
+    // Which charts to copy does not depend on whether they are at hand: a chart missing from
+    // --charts-dir is one this run fetches, not an error of it.
+    let missing = [
+        crate::diag::Code::ChartMissing,
+        crate::diag::Code::ChartNotEmbedded,
+        crate::diag::Code::ChartNotFound,
+    ];
+    let diagnostics: Vec<_> = finished
+        .diagnostics
+        .iter()
+        .filter(|d| !missing.contains(&d.code))
+        .cloned()
+        .collect();
+    io.deliver(
+        config.out_dir.as_deref(),
+        &finished.files,
+        &emitted,
+        &diagnostics,
     )
 }

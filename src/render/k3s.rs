@@ -238,6 +238,8 @@ fn one(
     // by the archive's file name.
     let stored = if embedded {
         None
+    } else if wanted.name.starts_with("oci://") {
+        store.find(&listed(wanted.clone())).map(Path::to_path_buf)
     } else if wanted.name.contains("://") {
         let file = wanted.name.rsplit('/').next().unwrap_or("");
         store.find_file(file).map(Path::to_path_buf)
@@ -471,7 +473,8 @@ fn chart_ref(chart: &Found) -> crate::render::release::ChartRef {
     }
 }
 
-/// The chart as `imgsift charts` lists it: a chart named by the URL of its archive is that
+/// The chart as `imgsift charts` lists it: `oci://host/path/name` is chart `name` of
+/// repository `oci://host/path`; a chart named by the URL of its archive is that
 /// archive's name and version (`traefik-crd-27.0.201+up27.0.2.tgz`: the name ends before the
 /// first dash that a digit follows, as `helm package` names archives) in the URL's folder.
 fn listed(chart: crate::render::release::ChartRef) -> crate::render::release::ChartRef {
@@ -482,6 +485,14 @@ fn listed(chart: crate::render::release::ChartRef) -> crate::render::release::Ch
     else {
         return chart;
     };
+    // An OCI reference names the chart itself; its version is `spec.version`.
+    if chart.name.starts_with("oci://") {
+        return crate::render::release::ChartRef {
+            name: file.to_owned(),
+            version: chart.version.clone(),
+            repository: folder.to_owned(),
+        };
+    }
     let stem = file.trim_end_matches(".tgz").trim_end_matches(".tar.gz");
     let split = stem
         .char_indices()

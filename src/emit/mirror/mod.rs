@@ -7,6 +7,8 @@
 //! content, pushing by tag keeps the name people read, and the tools used here (crane,
 //! skopeo with `--preserve-digests`, regctl, regsync) keep the manifest's digest either way.
 
+pub mod charts;
+
 use std::collections::BTreeMap;
 
 use minijinja::{Environment, Value, context};
