@@ -11,6 +11,8 @@
 mod common;
 #[path = "common/helm.rs"]
 mod helm;
+// The registry harness serves the image tests too; this file uses part of it.
+#[allow(dead_code)]
 #[path = "common/registry.rs"]
 mod registry;
 
