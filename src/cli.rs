@@ -272,8 +272,8 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct MappingArgs {
     /// The private registry: HOST[:PORT][/PREFIX].
-    #[arg(long, value_name = "HOST[:PORT][/PREFIX]")]
-    pub registry: String,
+    #[arg(long, value_name = "HOST[:PORT][/PREFIX]", required = true)]
+    pub registry: Option<String>,
 
     /// Keep the source registry as a path under the private one
     /// (`HOST/PREFIX/docker.io/library/nginx`), as a mirror that nests upstreams does.
@@ -292,10 +292,18 @@ pub enum OverlayFormat {
 
 /// `imgsift overlay`.
 #[derive(Debug, Args)]
+// The images' registry is not needed when only the charts are pointed at a mirror.
+#[command(mut_arg("registry", |a| a.required(false).required_unless_present("charts_registry")))]
 pub struct OverlayArgs {
     /// Inputs and filters: values files (and manifests rendered from them, to resolve tags).
     #[command(flatten)]
     pub input: InputArgs,
+
+    /// Point every chart source at this OCI registry (what `mirror --charts` filled):
+    /// values overrides for `charts:` values, kustomize patches for HelmRepositories,
+    /// OCIRepositories, Applications and HelmCharts.
+    #[arg(long, value_name = "oci://HOST[:PORT][/PREFIX]")]
+    pub charts_registry: Option<String>,
 
     /// The registry mapping.
     #[command(flatten)]

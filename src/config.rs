@@ -132,8 +132,10 @@ pub struct CheckConfig {
 /// `imgsift overlay`.
 #[derive(Debug, Clone)]
 pub struct OverlayConfig {
-    /// The registry mapping.
-    pub mapping: Mapping,
+    /// The registry mapping of the images (`None`: only the charts are pointed at a mirror).
+    pub mapping: Option<Mapping>,
+    /// The OCI registry the charts were mirrored to (`--charts-registry`).
+    pub charts_registry: Option<Registry>,
     /// Values overrides or a kustomize list.
     pub format: overlay::Format,
     /// Write files here instead of printing.
@@ -215,10 +217,23 @@ impl Config {
                 let inputs = inputs(&args.input, stdin_is_terminal)?;
                 // The kustomize list needs each manifest image as written.
                 let options = scan_options(&args.input, format == overlay::Format::Kustomize, true);
+                let charts_registry = match &args.charts_registry {
+                    Some(text) => Some(
+                        Registry::parse(text.trim().trim_start_matches("oci://")).map_err(|e| {
+                            anyhow::anyhow!("{e} (--charts-registry is oci://HOST[:PORT][/PREFIX])")
+                        })?,
+                    ),
+                    None => None,
+                };
+                let mapping = match (&args.mapping.registry, &charts_registry) {
+                    (None, Some(_)) => None,
+                    _ => Some(mapping(&args.mapping)?),
+                };
                 let command = CommandConfig::Overlay(OverlayConfig {
-                    mapping: mapping(&args.mapping)?,
+                    mapping,
                     format,
                     out_dir: args.out_dir,
+                    charts_registry,
                 });
                 (inputs, options, command)
             }
@@ -246,7 +261,7 @@ impl Config {
                         bail!("--template lists images; with --charts, give -o script or -o list");
                     }
                     Some(chart_mirror(
-                        &args.mapping.registry,
+                        args.mapping.registry.as_deref().unwrap_or(""),
                         args.output,
                         args.tool,
                     )?)
@@ -475,8 +490,11 @@ fn scan_options(args: &InputArgs, keep_sources: bool, keep_shapes: bool) -> Extr
 }
 
 fn mapping(args: &MappingArgs) -> anyhow::Result<Mapping> {
+    let Some(registry) = &args.registry else {
+        bail!("give --registry HOST[:PORT][/PREFIX]");
+    };
     Ok(Mapping {
-        registry: Registry::parse(&args.registry)?,
+        registry: Registry::parse(registry)?,
         keep_registry_path: args.keep_registry_path,
     })
 }

@@ -95,6 +95,16 @@ pub fn scan(
     // any file of the run. A HelmChart that a rendered chart writes is not rendered again
     // (helm-controller would, in a cluster): one round keeps the run bounded.
     let found = inventory.take_helm_charts();
+    if options.keep_shapes {
+        inventory.keep_chart_sources(found.iter().filter(|f| !f.config).map(|f| {
+            render::objects::Found {
+                kind: render::objects::Kind::K3sHelmChart,
+                tree: f.tree.clone(),
+                document: f.document,
+                root: None,
+            }
+        }));
+    }
     if !found.is_empty() {
         let rendered = render::k3s::render_all(found, &options.limits, &charts.store);
         extract_rendered(rendered, options, &mut inventory);
@@ -133,6 +143,22 @@ fn releases(options: &ExtractOptions, charts: &ChartOptions, inventory: &mut Inv
     let (list, dropped) = inventory.take_objects();
     if list.is_empty() {
         return;
+    }
+    if options.keep_shapes {
+        use render::objects::Kind;
+        inventory.keep_chart_sources(
+            list.iter()
+                .filter(|f| {
+                    matches!(
+                        f.kind,
+                        Kind::HelmRepository
+                            | Kind::OciRepository
+                            | Kind::Application
+                            | Kind::ApplicationSet
+                    )
+                })
+                .cloned(),
+        );
     }
     let mut objects = render::objects::Objects::new(list);
     objects.config_maps_dropped = dropped;

@@ -249,3 +249,112 @@ fn a_charts_folder_that_cannot_be_read_is_an_error_and_the_inputs_are_still_read
     assert!(run.stderr.contains("--charts"), "{}", run.stderr);
     assert!(!run.stdout.is_empty());
 }
+
+/// Copies a fixture file into `dir` (a kustomization reads only files below its root).
+fn copy_into(dir: &Path, fixture: &str) -> String {
+    let name = fixture.replace('/', "-");
+    let text = std::fs::read_to_string(format!("{FIXTURE}/{fixture}"))
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"));
+    std::fs::write(dir.join(&name), text).unwrap_or_else(|e| panic!("{e}"));
+    name
+}
+
+#[test]
+fn the_charts_overlay_points_every_patched_source_at_the_charts_registry() {
+    let scratch = Scratch::new();
+    let registry = "oci://mirror.local:5000/charts";
+    let out = scratch.path("out");
+    let inputs = [
+        format!("{FIXTURE}/gitops"),
+        format!("{FIXTURE}/k3s"),
+        format!("{FIXTURE}/values"),
+    ];
+    let mut args = vec![
+        "overlay",
+        "--charts-registry",
+        registry,
+        "--out-dir",
+        out.to_str().unwrap_or_default(),
+    ];
+    args.extend(inputs.iter().map(String::as_str));
+    let run = imgsift(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A kustomization's own helmCharts cannot be patched: a note says where to change it.
+    let printed = imgsift(&[
+        "overlay",
+        "--charts-registry",
+        registry,
+        &format!("{FIXTURE}/kustomize"),
+    ]);
+    assert!(
+        printed
+            .stderr
+            .contains("kustomization.yaml:4: set `repo: oci://mirror.local:5000/charts`"),
+        "{}",
+        printed.stderr
+    );
+
+    // The patches, applied by a kustomize build over the sources as written...
+    let mut patches: Vec<String> = std::fs::read_dir(out.join("patches"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| format!("out/patches/{}", e.file_name().to_string_lossy()))
+        .collect();
+    patches.sort();
+    assert_eq!(patches.len(), 5, "{patches:?}");
+    let build = scratch.path("build");
+    std::fs::create_dir_all(&build).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::rename(&out, build.join("out")).unwrap_or_else(|e| panic!("{e}"));
+    let resources: Vec<String> = [
+        "gitops/flux-sources.yaml",
+        "gitops/argo-apps.yaml",
+        "k3s/metrics-server.yaml",
+    ]
+    .iter()
+    .map(|f| copy_into(&build, f))
+    .collect();
+    let kustomization = format!(
+        "resources:\n{}patches:\n{}",
+        resources
+            .iter()
+            .map(|r| format!("  - {r}\n"))
+            .collect::<String>(),
+        patches
+            .iter()
+            .map(|p| format!("  - path: {p}\n"))
+            .collect::<String>()
+    );
+    std::fs::write(build.join("kustomization.yaml"), kustomization)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let built = imgsift(&["charts", "-o", "json", &build.to_string_lossy()]).json();
+    let charts = built["charts"].as_array().cloned().unwrap_or_default();
+    // ...leave no chart of those sources outside the mirror.
+    assert!(!charts.is_empty(), "{built}");
+    for chart in &charts {
+        assert_eq!(chart["repository"], registry, "{chart}");
+    }
+    assert!(
+        charts.iter().any(|c| c["name"] == "metrics-server"),
+        "{built}"
+    );
+
+    // The values override, merged onto its file as Helm merges `-f` files, does the same.
+    let original = std::fs::read_to_string(format!("{FIXTURE}/values/platform-values.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let override_file = build
+        .join("out/values")
+        .join(format!("{FIXTURE}/values/platform-values.yaml"));
+    let overlay = std::fs::read_to_string(&override_file)
+        .unwrap_or_else(|e| panic!("{}: {e}", override_file.display()));
+    let merged = common::helm_merge(
+        common::yaml_to_json(&original),
+        common::yaml_to_json(&overlay),
+    );
+    let merged_file = scratch.write("merged.yaml", merged.to_string());
+    let listed = imgsift(&["charts", "-o", "json", &merged_file.to_string_lossy()]).json();
+    let listed = listed["charts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    for chart in &listed {
+        assert_eq!(chart["repository"], registry, "{chart}");
+    }
+}

@@ -91,7 +91,13 @@ pub fn extract_document(
     }
     if role == Role::Values || (role == Role::Auto && doc.is_map(root)) {
         values::values_file(&mut extractor, root, &mut path);
-        values_charts(doc, root, file, "", 0, &mut extractor.out.chart_uses);
+        values_charts(
+            doc,
+            root,
+            file,
+            &mut Vec::new(),
+            &mut extractor.out.chart_uses,
+        );
         if options.keep_shapes {
             extractor.out.values_docs.push(ValuesDoc {
                 file: Arc::clone(file),
@@ -110,20 +116,16 @@ fn values_charts(
     doc: &Doc<'_>,
     id: NodeId,
     file: &Arc<str>,
-    at_path: &str,
-    depth: usize,
+    at_path: &mut Vec<String>,
     out: &mut Vec<crate::render::release::ChartUse>,
 ) {
     // Values nest a few levels; the bound keeps a hostile document from costing more.
-    if depth > 32 || !doc.is_map(id) {
+    if at_path.len() > 32 || !doc.is_map(id) {
         return;
     }
     for (key, _, value) in doc.entries(id) {
-        let path = if at_path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{at_path}.{key}")
-        };
+        at_path.push(key.to_owned());
+        let path = at_path.join(".");
         let value = doc.resolve(value);
         if key == "charts" && doc.is_map(value) {
             for (name, key_id, entry) in doc.entries(value) {
@@ -150,11 +152,14 @@ fn values_charts(
                     by: format!("values {path}.{name}"),
                     at: crate::documents::At::new(file, line, column),
                     local: None,
+                    values_path: at_path.iter().cloned().chain([name.to_owned()]).collect(),
                 });
             }
+            at_path.pop();
             continue;
         }
-        values_charts(doc, value, file, &path, depth + 1, out);
+        values_charts(doc, value, file, at_path, out);
+        at_path.pop();
     }
 }
 

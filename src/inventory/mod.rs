@@ -82,6 +82,8 @@ pub struct Inventory {
     config_maps_dropped: bool,
     /// The charts that the inputs pull (`imgsift charts`).
     chart_uses: Vec<crate::render::release::ChartUse>,
+    /// The objects that name chart repositories, for `overlay --charts-registry`.
+    chart_sources: Vec<crate::render::objects::Found>,
 }
 
 /// An image that a rendered chart's values or metadata name but its render does not pull
@@ -173,6 +175,14 @@ impl Inventory {
     /// Notes the charts a render or a release pulls.
     pub fn add_chart_uses(&mut self, uses: Vec<crate::render::release::ChartUse>) {
         self.chart_uses.extend(uses);
+    }
+
+    /// Keeps objects that name chart repositories, for `overlay --charts-registry`.
+    pub fn keep_chart_sources(
+        &mut self,
+        objects: impl IntoIterator<Item = crate::render::objects::Found>,
+    ) {
+        self.chart_sources.extend(objects);
     }
 
     /// The charts the inputs pull, as noted.
@@ -430,6 +440,12 @@ impl Inventory {
             files: self.files,
             unrendered,
             charts: crate::render::release::chart_entries(&self.chart_uses),
+            chart_uses: self.chart_uses,
+            chart_sources: {
+                let mut sources = self.chart_sources;
+                sources.sort_by_key(crate::render::objects::Found::key);
+                sources
+            },
         }
     }
 }
@@ -451,6 +467,10 @@ pub struct Finished {
     pub unrendered: Vec<Unrendered>,
     /// The charts the inputs pull, each once, sorted.
     pub charts: Vec<crate::render::release::ChartEntry>,
+    /// Every note of a chart pulled, in scan order (`overlay --charts-registry`).
+    pub chart_uses: Vec<crate::render::release::ChartUse>,
+    /// The objects that name chart repositories (kept by `overlay`), sorted.
+    pub chart_sources: Vec<crate::render::objects::Found>,
 }
 
 /// What the scan recorded of values files for the overlay: each document as read, and each

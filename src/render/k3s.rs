@@ -264,6 +264,7 @@ fn one(
         } else {
             stored.as_ref().map(|p| p.to_string_lossy().into_owned())
         },
+        values_path: Vec::new(),
     });
     let at = chart
         .spec("chartContent")

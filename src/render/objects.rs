@@ -39,6 +39,9 @@ pub enum Kind {
     ApplicationSet,
     /// A ConfigMap (values for `valuesFrom`).
     ConfigMap,
+    /// A K3s/RKE2 `HelmChart` (`helm.cattle.io`), kept for `overlay --charts-registry` (the
+    /// K3s sources are collected by `k3s.rs`).
+    K3sHelmChart,
 }
 
 impl Kind {
@@ -69,6 +72,7 @@ impl Kind {
             Kind::Application => "Application",
             Kind::ApplicationSet => "ApplicationSet",
             Kind::ConfigMap => "ConfigMap",
+            Kind::K3sHelmChart => "HelmChart",
         }
     }
 }

@@ -78,6 +78,9 @@ pub struct ChartUse {
     pub at: At,
     /// Where the chart was found on disk, when it was.
     pub local: Option<String>,
+    /// For a chart named in a values file: the key path of its entry (deployKF's
+    /// `…charts.<name>`), where an overlay points its `repository`.
+    pub values_path: Vec<String>,
 }
 
 /// The charts a chart's `Chart.yaml` depends on, at every level of its vendored subcharts:
@@ -112,6 +115,7 @@ pub fn dependency_uses(chart: &helm_render::chart::Chart, out: &mut Vec<ChartUse
             by: format!("Chart/{}", Printable(&chart.metadata.name)),
             at: At::new(&Arc::from(file.as_str()), 1, 1),
             local: vendored.map(|sub| sub.display.clone()),
+            values_path: Vec::new(),
         });
     }
     for sub in &chart.dependencies {
@@ -200,6 +204,7 @@ impl Release {
             by: self.by.clone(),
             at: self.at.clone(),
             local: local.map(|p| p.to_string_lossy().into_owned()),
+            values_path: Vec::new(),
         }
     }
 }

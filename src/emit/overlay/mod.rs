@@ -20,6 +20,7 @@
 //! at the registry. An image already in the registry is left alone, so an overlay of an
 //! overlaid file is empty.
 
+pub mod charts;
 mod values;
 
 use std::collections::BTreeMap;

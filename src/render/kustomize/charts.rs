@@ -336,6 +336,7 @@ fn one(
         by: format!("{} of {}", entry.field, entry.tree.at.file),
         at: entry.tree.at.clone(),
         local: chart_dir.is_dir().then(|| display(&chart_dir).to_string()),
+        values_path: Vec::new(),
     });
     if !chart_dir.is_dir() {
         missing(
