@@ -353,3 +353,178 @@ fn the_chart_list_names_every_copy_and_the_helm_script_pulls_and_pushes() {
     );
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+/// A `helm` command for the script, on Helm's own code (the SDK): the subcommands and flags
+/// the chart script uses, over plain HTTP (loopback registries).
+const HELM_SHIM: &str = r#"
+import sys
+import helm_python.chart as chart
+import helm_python.registry as registry
+
+args = sys.argv[1:]
+command, rest = args[0], args[1:]
+flags, words = {}, []
+i = 0
+while i < len(rest):
+    if rest[i].startswith("--"):
+        flags[rest[i]] = rest[i + 1]
+        i += 2
+    else:
+        words.append(rest[i])
+        i += 1
+if command == "pull":
+    registry.pull(words[0], version=flags.get("--version"), repo_url=flags.get("--repo"),
+                  destination=flags.get("--destination"), plain_http=True)
+elif command == "push":
+    registry.push(words[0], words[1], plain_http=True)
+elif command == "package":
+    chart.package(words[0], version=flags.get("--version"), destination=flags.get("--destination"))
+else:
+    sys.exit("unsupported: " + " ".join(args))
+"#;
+
+/// A chart repository served over HTTP on loopback (an index and archives), stopped on drop.
+struct ChartRepository {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl ChartRepository {
+    fn serve(dir: &Path) -> ChartRepository {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("no free port: {e}"));
+        let child = Command::new(python())
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot serve the chart repository: {e}"));
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return ChartRepository { child, port };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("the chart repository did not start on port {port}");
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for ChartRepository {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_helm_script_moves_charts_of_an_index_and_of_a_registry_into_the_mirror() {
+    let setup = Setup::new();
+    let up = setup.upstream.host();
+    // `gauge` is in an https-style repository at version v2.1.0, and its source asks for
+    // 2.1.0 (the index resolves it); `box` is in the upstream registry.
+    chart(&setup.path("src/gauge"), "gauge", "v2.1.0");
+    chart(&setup.path("src/box"), "box", "1.0.0");
+    let served = setup.path("served");
+    std::fs::create_dir_all(&served).unwrap_or_else(|e| panic!("{e}"));
+    let index = format!(
+        "import helm_python.chart as c, helm_python.registry as r\nc.package({:?}, destination={:?})\nr.repo_index_generate({:?})\n",
+        setup.path("src/gauge").to_string_lossy(),
+        served.to_string_lossy(),
+        served.to_string_lossy()
+    );
+    let indexer = setup.write("index.py", &index);
+    let status = Command::new(python())
+        .arg(&indexer)
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let repository = ChartRepository::serve(&served);
+    let pushed = setup.helm(&[
+        "push",
+        &format!("oci://{up}/charts"),
+        &setup.path("packaged").to_string_lossy(),
+        &setup.path("src/box").to_string_lossy(),
+    ]);
+    let box_archive = std::fs::read(pushed.trim()).unwrap_or_else(|e| panic!("{e}"));
+    let gauge_archive =
+        std::fs::read(served.join("gauge-v2.1.0.tgz")).unwrap_or_else(|e| panic!("{e}"));
+
+    setup.write(
+        "repo/values.yaml",
+        &format!(
+            "charts:\n  gauge:\n    name: gauge\n    version: 2.1.0\n    repository: {}\n  box:\n    name: box\n    version: 1.0.0\n    repository: oci://{up}/charts\n",
+            repository.url()
+        ),
+    );
+    let mirror = format!("oci://{}/mirror", setup.mirror.host());
+    let run = imgsift_in(
+        setup.dir.path(),
+        &[
+            "mirror",
+            "--charts",
+            "--registry",
+            &mirror,
+            "-o",
+            "script",
+            "repo",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = setup.write("mirror-charts.sh", &run.stdout);
+    let shim = setup.write("helm_shim.py", HELM_SHIM);
+    let output = Command::new("sh")
+        .arg(&script)
+        .env("HELM", format!("{} {}", python().display(), shim.display()))
+        .current_dir(setup.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.status.success(),
+        "the script failed:\n{}\nscript:\n{}\nmirror log:\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        run.stdout,
+        setup.mirror.log()
+    );
+    let pulled = setup
+        .pull(&setup.mirror, "mirror", "box", "1.0.0")
+        .unwrap_or_else(|e| panic!("box: {e}"));
+    assert!(
+        pulled == box_archive,
+        "box: not the archive pushed upstream"
+    );
+    let pulled = setup
+        .pull(&setup.mirror, "mirror", "gauge", "v2.1.0")
+        .unwrap_or_else(|e| panic!("gauge v2.1.0: {e}"));
+    assert!(
+        pulled == gauge_archive,
+        "gauge v2.1.0: not the archive served"
+    );
+    // The version the source names, and a range, find the chart in the mirror too.
+    for version in ["2.1.0", "2.x"] {
+        assert!(
+            setup
+                .pull(&setup.mirror, "mirror", "gauge", version)
+                .is_ok(),
+            "gauge {version}"
+        );
+    }
+    let mut tags = setup.mirror.tags("mirror/gauge");
+    tags.sort();
+    assert_eq!(tags, vec!["2.1.0", "v2.1.0"]);
+}
