@@ -395,7 +395,7 @@ impl ChartRepository {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .unwrap_or_else(|e| panic!("no free port: {e}"));
-        let child = Command::new(python())
+        let mut child = Command::new(python())
             .args([
                 "-m",
                 "http.server",
@@ -416,6 +416,8 @@ impl ChartRepository {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("the chart repository did not start on port {port}");
     }
 
