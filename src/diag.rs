@@ -157,9 +157,15 @@ codes! {
     /// A nested `HelmChart` is one that an embedded chart's render writes: it is not rendered
     /// in turn.
     HelmChartUnpaired = "H005",
-    /// A chart that a `HelmRelease`, `Application` or `HelmChart` installs is neither in the
-    /// scanned tree nor in a `--charts` folder; imgsift pulls no chart.
+    /// A chart that a `HelmRelease`, `Application` or `HelmChart` installs is neither in the scanned tree nor in a `--charts` folder; imgsift pulls no chart.
     ChartNotFound = "H006",
+    /// A ConfigMap of values or a chart source that a Flux `HelmRelease` names is not in the scan.
+    FluxObjectMissing = "H007",
+    /// A Flux `HelmRelease` field that imgsift does not apply, or a chart it cannot name.
+    ///
+    /// Post-renderer patches that touch images, `valuesFiles`, a chart path outside the
+    /// scanned folder, an object naming no chart (an error: the API server refuses it).
+    FluxNotApplied = "H008",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",
     /// An image cannot be pointed at the private registry in the shape its values use.
