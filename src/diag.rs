@@ -159,6 +159,13 @@ codes! {
     HelmChartUnpaired = "H005",
     /// A chart an object installs is in neither the scanned tree nor a `--charts` folder.
     ChartNotFound = "H006",
+    /// A ConfigMap of values or a chart source that a Flux `HelmRelease` names is not in the scan.
+    FluxObjectMissing = "H007",
+    /// A Flux `HelmRelease` field that imgsift does not apply, or a chart it cannot name.
+    ///
+    /// Post-renderer patches that touch images, `valuesFiles`, a chart path outside the
+    /// scanned folder, an object naming no chart (an error: the API server refuses it).
+    FluxNotApplied = "H008",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",
     /// An image cannot be pointed at the private registry in the shape its values use.

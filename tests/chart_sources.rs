@@ -51,6 +51,7 @@ fn charts_lists_each_chart_once_sorted_with_locked_versions() {
          cert-manager\t1.16.2\thttps://charts.jetstack.io\n\
          ingress-nginx\t4.11.3\thttps://kubernetes.github.io/ingress-nginx\n\
          metrics-server\t3.13.1\thttps://kubernetes-sigs.github.io/metrics-server/\n\
+         podinfo\t6.7.1\thttps://stefanprodan.github.io/podinfo\n\
          postgresql\t16.4.5\toci://registry-1.docker.io/bitnamicharts\n",
         "{}",
         run.stderr

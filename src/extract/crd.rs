@@ -21,44 +21,30 @@ pub fn custom_resource<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut Ke
     walk(ex, id, path);
 }
 
+/// Walks a Flux `HelmRelease` but for its `spec.values`: those are Helm values of the release
+/// that `render::flux` renders (or reads as a values file when the chart is not at hand), where
+/// the values rules apply (`image: nginx` without a tag is unresolved, never `latest`), and
+/// an image they name counts only when the chart renders it.
+pub fn helm_release<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    for (key, _, value) in doc.entries(id) {
+        path.key(key);
+        if key == "spec" && doc.is_map(value) {
+            walk_map(ex, value, path, Some("values"));
+        } else {
+            walk(ex, value, path);
+        }
+        path.pop(1);
+    }
+}
+
 fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
     let doc = ex.doc();
     let Some(node) = doc.node(id) else {
         return;
     };
     match &node.value {
-        Value::Map(_) => {
-            let pod_spec_shaped = is_pod_spec_shaped(ex, id);
-            if pod_spec_shaped {
-                pod_spec(ex, id, path);
-            }
-            let container_like = !pod_spec_shaped && doc.get(id, "image").is_some();
-            if container_like {
-                container(ex, id, path);
-            }
-            let in_metadata = path.last_key() == Some("metadata");
-            for (key, _, value) in doc.entries(id) {
-                if pod_spec_shaped && (CONTAINER_LISTS.contains(&key) || key == "volumes") {
-                    // Already read as a pod spec; the containers' other fields are not
-                    // image fields of the resource.
-                    continue;
-                }
-                if container_like && matches!(key, "env" | "command" | "args") {
-                    continue;
-                }
-                path.key(key);
-                if in_metadata && key == "annotations" {
-                    annotations_map(ex, value, path);
-                } else if key == "image" && doc.scalar(value).is_some() {
-                    ex.candidate(value, path, Class::Crd);
-                } else if key_names_image(key) && doc.scalar(value).is_some() {
-                    ex.candidate_by_name(value, path, Class::Crd);
-                } else {
-                    walk(ex, value, path);
-                }
-                path.pop(1);
-            }
-        }
+        Value::Map(_) => walk_map(ex, id, path, None),
         Value::Seq(items) => {
             for (i, &item) in items.iter().enumerate() {
                 path.index(i);
@@ -67,5 +53,48 @@ fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
             }
         }
         Value::Scalar(_) | Value::Alias(_) => {}
+    }
+}
+
+/// The entries of a mapping, but for the key `skip`.
+fn walk_map<'e>(
+    ex: &mut Extractor<'e, '_>,
+    id: NodeId,
+    path: &mut KeyPath<'e>,
+    skip: Option<&str>,
+) {
+    let doc = ex.doc();
+    let pod_spec_shaped = is_pod_spec_shaped(ex, id);
+    if pod_spec_shaped {
+        pod_spec(ex, id, path);
+    }
+    let container_like = !pod_spec_shaped && doc.get(id, "image").is_some();
+    if container_like {
+        container(ex, id, path);
+    }
+    let in_metadata = path.last_key() == Some("metadata");
+    for (key, _, value) in doc.entries(id) {
+        if skip == Some(key) {
+            continue;
+        }
+        if pod_spec_shaped && (CONTAINER_LISTS.contains(&key) || key == "volumes") {
+            // Already read as a pod spec; the containers' other fields are not
+            // image fields of the resource.
+            continue;
+        }
+        if container_like && matches!(key, "env" | "command" | "args") {
+            continue;
+        }
+        path.key(key);
+        if in_metadata && key == "annotations" {
+            annotations_map(ex, value, path);
+        } else if key == "image" && doc.scalar(value).is_some() {
+            ex.candidate(value, path, Class::Crd);
+        } else if key_names_image(key) && doc.scalar(value).is_some() {
+            ex.candidate_by_name(value, path, Class::Crd);
+        } else {
+            walk(ex, value, path);
+        }
+        path.pop(1);
     }
 }

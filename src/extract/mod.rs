@@ -209,9 +209,15 @@ fn extract_object<'e>(
             });
         }
     }
+    // A HelmRelease kept for rendering: its `spec.values` are read by its release.
+    let release = ex.depth() == 0
+        && crate::render::objects::Kind::of(&object.api_version, &kind)
+            == Some(crate::render::objects::Kind::HelmRelease);
     let previous = ex.object.replace(Arc::new(object));
     if kube::is_builtin(&group, &kind) {
         builtin_object(ex, id, &group, &kind, path);
+    } else if release {
+        crd::helm_release(ex, id, path);
     } else {
         crd::custom_resource(ex, id, path);
     }

@@ -36,6 +36,11 @@ pub struct ChartRef {
 impl ChartRef {
     /// `chart "podinfo" version 6.5.0 from https://…`, for messages.
     pub fn describe(&self) -> String {
+        if self.name.is_empty() {
+            // A source that is not in the scan (a Flux `chartRef`) or a malformed object:
+            // nothing names the chart; the object's own diagnostic says why.
+            return "a chart it does not name".to_owned();
+        }
         let mut what = format!("chart {:?}", Printable(&self.name).to_string());
         if self.version.is_empty() {
             what.push_str(" (no version)");
@@ -310,6 +315,10 @@ impl Store {
     /// The chart of `wanted`: the exact version, else the newest that satisfies the range (or
     /// the newest of all when no version is asked for), as Helm picks from a repository index.
     pub fn find(&self, wanted: &ChartRef) -> Option<&Path> {
+        // A release that names no chart matches none, not an archive named `-1.0.tgz`.
+        if wanted.name.is_empty() {
+            return None;
+        }
         let mut candidates: Vec<(&str, &Path)> = Vec::new();
         for (name, version, path) in &self.charts {
             if name.is_empty() {
