@@ -112,7 +112,8 @@ pub fn scan(
             inventory.diagnose(diagnostic);
         }
     }
-    releases(options, charts, &mut inventory);
+    let claimed = releases(options, charts, &mut inventory);
+    inventory.merge_deferred(&claimed);
     if charts.allow_missing {
         inventory.downgrade(&[
             Code::ChartMissing,
@@ -139,10 +140,16 @@ pub struct ChartOptions {
 
 /// Renders the releases that the Flux and Argo CD objects of the run ask for. Objects that
 /// these renders write are not rendered in turn: one round keeps a run bounded.
-fn releases(options: &ExtractOptions, charts: &ChartOptions, inventory: &mut Inventory) {
+/// Returns the folders (canonical) that releases install from the scanned tree.
+fn releases(
+    options: &ExtractOptions,
+    charts: &ChartOptions,
+    inventory: &mut Inventory,
+) -> BTreeSet<PathBuf> {
+    let mut claimed = BTreeSet::new();
     let (list, dropped) = inventory.take_objects();
     if list.is_empty() {
-        return;
+        return claimed;
     }
     if options.keep_shapes {
         use render::objects::Kind;
@@ -167,6 +174,13 @@ fn releases(options: &ExtractOptions, charts: &ChartOptions, inventory: &mut Inv
     releases.extend(render::argo::releases(&objects, &mut diagnostics));
     for diagnostic in diagnostics {
         inventory.diagnose(diagnostic);
+    }
+    for release in &releases {
+        if let render::release::Location::Path(path) = &release.location {
+            if let Ok(path) = std::fs::canonicalize(path) {
+                claimed.insert(path);
+            }
+        }
     }
     // Values are reference-counted maps, bound to one thread: releases render one by one.
     for release in &releases {
@@ -194,6 +208,7 @@ fn releases(options: &ExtractOptions, charts: &ChartOptions, inventory: &mut Inv
             ));
         }
     }
+    claimed
 }
 
 /// The root to render when a file is a renderer's (a kustomization file or `Chart.yaml`: its
@@ -329,7 +344,13 @@ fn scan_directory(
     progress.finish();
     for (built, keep) in builds.into_iter().zip(kept) {
         if keep {
-            extract_rendered(built.rendered, options, inventory);
+            // A root's images wait until the releases of the run are known: a chart or
+            // kustomization that a HelmRelease or Application installs is what it renders,
+            // with its values, not the root rendered on its own. The objects the root
+            // holds are needed to know the releases, and are taken at once.
+            let mut part = Inventory::new(options.keep_sources);
+            extract_rendered(built.rendered, options, &mut part);
+            inventory.defer_root(built.root_file, part);
         }
     }
     for part in parts {

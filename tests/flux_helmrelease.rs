@@ -390,3 +390,31 @@ fn output_is_the_same_whatever_the_thread_count() {
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(one.stderr, two.stderr);
 }
+
+#[test]
+fn a_chart_of_the_tree_that_a_release_installs_is_listed_as_the_release_renders_it_only() {
+    // On its own, the fleet's web chart renders its defaults (nginx 1.2.3, the migrate hook
+    // tagged `default`); the HelmRelease installs it with other values, and a cluster pulls
+    // only what that render pulls.
+    let alone = common::imgsift(&["scan", "testdata/flux/fleet/charts/web"]);
+    assert_eq!(
+        alone.stdout, "docker.io/library/nginx:1.2.3\nghcr.io/example/migrate:default\n",
+        "{}",
+        alone.stderr
+    );
+    let fleet = common::imgsift(&["scan", "testdata/flux/fleet"]);
+    let images: Vec<&str> = fleet.stdout.lines().collect();
+    for image in [
+        "docker.io/library/nginx:1.25",
+        "docker.io/library/busybox:1.36",
+        "ghcr.io/example/migrate:apps",
+    ] {
+        assert!(images.contains(&image), "{image} missing: {images:?}");
+    }
+    for image in [
+        "docker.io/library/nginx:1.2.3",
+        "ghcr.io/example/migrate:default",
+    ] {
+        assert!(!images.contains(&image), "{image} listed: {images:?}");
+    }
+}

@@ -84,6 +84,9 @@ pub struct Inventory {
     chart_uses: Vec<crate::render::release::ChartUse>,
     /// The objects that name chart repositories, for `overlay --charts-registry`.
     chart_sources: Vec<crate::render::objects::Found>,
+    /// What the roots of walked folders render on their own, by their root file (canonical),
+    /// merged once the run's releases are known.
+    deferred: Vec<(PathBuf, Inventory)>,
 }
 
 /// An image that a rendered chart's values or metadata name but its render does not pull
@@ -175,6 +178,35 @@ impl Inventory {
     /// Notes the charts a render or a release pulls.
     pub fn add_chart_uses(&mut self, uses: Vec<crate::render::release::ChartUse>) {
         self.chart_uses.extend(uses);
+    }
+
+    /// Keeps what a root of a walked folder rendered, apart until the releases of the run are
+    /// known; its chart-source objects join the run at once.
+    pub fn defer_root(&mut self, root_file: PathBuf, mut part: Inventory) {
+        let (objects, dropped) = part.take_objects();
+        self.config_maps_dropped |= dropped;
+        self.keep_objects(objects);
+        self.helm_charts.append(&mut part.helm_charts);
+        self.deferred.push((root_file, part));
+    }
+
+    /// Merges the deferred roots, but for those whose folder a release installs (`claimed`:
+    /// canonical folders): the release's render stands for them. The files they read are
+    /// still noted, so that no output replaces one.
+    pub fn merge_deferred(&mut self, claimed: &std::collections::BTreeSet<PathBuf>) {
+        for (root_file, part) in std::mem::take(&mut self.deferred) {
+            // A packaged chart is its own root; a folder's root file names the folder.
+            let root = if crate::inputs::chart::is_archive_name(&root_file) {
+                Some(root_file.clone())
+            } else {
+                root_file.parent().map(std::path::Path::to_path_buf)
+            };
+            if root.is_some_and(|f| claimed.contains(&f)) {
+                self.files.extend(part.files);
+                continue;
+            }
+            self.merge(part);
+        }
     }
 
     /// Keeps objects that name chart repositories, for `overlay --charts-registry`.
