@@ -88,6 +88,28 @@ pub enum Location {
     /// A chart folder or archive inside the scanned tree (an Argo `path` source). A folder that
     /// is a kustomize root instead is built, with the release's image overrides.
     Path(PathBuf),
+    /// A folder that is not at hand (an Argo `path` source whose object was not found under a
+    /// folder named on the command line, or whose folder is not in it): what it is, for the
+    /// error, after "installs". Nothing is rendered; the values are read as values.
+    Unavailable(String),
+}
+
+/// A Helm values file merged before [`Release::values`] (Helm's `-f`, in order: Argo CD's
+/// `valueFiles`).
+#[derive(Clone)]
+pub enum ValuesFile {
+    /// A file already read (one of the scanned tree).
+    Read(Map),
+    /// A file inside the chart (Argo CD resolves a chart source's relative `valueFiles` in
+    /// the chart it pulled), read once the chart is found.
+    InChart {
+        /// Its path inside the chart, cleaned (`values-prod.yaml`, `env/prod.yaml`).
+        path: String,
+        /// A missing file is skipped silently (`ignoreMissingValueFiles`).
+        optional: bool,
+        /// Where it is named.
+        at: At,
+    },
 }
 
 /// A release one object asks for.
@@ -101,7 +123,10 @@ pub struct Release {
     pub chart: ChartRef,
     /// Where to find it.
     pub location: Location,
-    /// The user values, merged as the controller merges them.
+    /// Values files merged first, in order, before `values` (empty for most sources).
+    pub values_files: Vec<ValuesFile>,
+    /// The user values, merged as the controller merges them (after `values_files`; then
+    /// `options.sets` apply over both, as Helm applies `--set` after every `-f`).
     pub values: Map,
     /// Release name, namespace, capabilities, CRDs.
     pub options: Options,
@@ -117,6 +142,7 @@ impl Release {
         let local = match &self.location {
             Location::Path(path) => Some(path.clone()),
             Location::Lookup => store.find(&self.chart).map(Path::to_path_buf),
+            Location::Unavailable(_) => None,
         };
         ChartUse {
             chart: self.chart.clone(),
@@ -316,6 +342,10 @@ pub fn render(release: &Release, store: &Store, limits: &Limits, out: &mut Rende
     let path = match &release.location {
         Location::Path(path) => Some(path.clone()),
         Location::Lookup => store.find(&release.chart).map(Path::to_path_buf),
+        Location::Unavailable(what) => {
+            unavailable(release, what, out);
+            return;
+        }
     };
     let Some(path) = path else {
         missing(release, store, out);
@@ -343,8 +373,9 @@ pub fn render(release: &Release, store: &Store, limits: &Limits, out: &mut Rende
             return;
         }
     };
+    let user = user_values(release, &chart, out);
     let kept = chart.clone();
-    let rendered = match helm_render::render_chart(chart, &release.values, &release.options) {
+    let rendered = match helm_render::render_chart(chart, &user, &release.options) {
         Ok(rendered) => rendered,
         Err(failure) => {
             out.diagnostics.push(error(
@@ -370,8 +401,16 @@ pub fn render(release: &Release, store: &Store, limits: &Limits, out: &mut Rende
         renderer::collect_sources(&kept, false, &mut out.sources);
         values_fallback(release, out);
     }
-    // The controllers install: hooks run too, and are kept.
-    for mut document in renderer::documents(&rendered, limits, &mut |_, _, _| true) {
+    // The controllers install: hooks run too, and are kept, unless the release skips them.
+    let options = &release.options;
+    let mut admit = |manifest: &helm_render::manifests::Manifest,
+                     _: &crate::documents::Doc<'_>,
+                     _: crate::documents::NodeId| {
+        manifest
+            .hook
+            .is_none_or(|hook| !(options.no_hooks || options.skip_tests && hook.test))
+    };
+    for mut document in renderer::documents(&rendered, limits, &mut admit) {
         if !release.images.is_empty() {
             kimages::transform(&mut document.tree, &release.images);
         }
@@ -411,6 +450,95 @@ fn kustomize_path(release: &Release, path: &Path, limits: &Limits, out: &mut Ren
             index: document.index,
         });
     }
+}
+
+/// The user values of a release: its values files in order, then `values`, then the `--set`
+/// flags of its options in Helm's order of kinds. A values file that cannot be used is an error
+/// (Helm would refuse the render) and is left out, so the rest still renders.
+fn user_values(release: &Release, chart: &helm_render::chart::Chart, out: &mut Rendered) -> Map {
+    if release.values_files.is_empty() && release.options.sets.is_empty() {
+        return release.values.clone();
+    }
+    let base = Map::new();
+    for file in &release.values_files {
+        match file {
+            ValuesFile::Read(map) => helm_render::merge_maps(&base, map),
+            ValuesFile::InChart { path, optional, at } => {
+                let found = chart
+                    .files
+                    .iter()
+                    .chain(&chart.raw)
+                    .find(|f| f.name == *path);
+                let Some(found) = found else {
+                    if !optional {
+                        out.diagnostics.push(error(
+                            Code::ArgoValuesFile,
+                            at,
+                            format!(
+                                "{} names the values file {}, which the chart ({}) does not hold; it was left out (Argo CD refuses the render unless `ignoreMissingValueFiles` is set)",
+                                release.by,
+                                quoted(path),
+                                release.chart.describe()
+                            ),
+                        ));
+                    }
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&found.data);
+                match helm_render::yaml::decode_values(&text) {
+                    Ok(map) => helm_render::merge_maps(&base, &map),
+                    Err(err) => out.diagnostics.push(error(
+                        Code::ArgoValuesFile,
+                        at,
+                        format!(
+                            "the values file {} of the chart that {} installs cannot be read as Helm reads a values file ({err}); it was left out",
+                            quoted(path),
+                            release.by
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+    helm_render::merge_maps(&base, &release.values);
+    let mut sets = release.options.sets.clone();
+    // Helm applies the kinds in this order, whatever order the flags were given in.
+    sets.sort_by_key(|(kind, _)| *kind);
+    for (kind, text) in &sets {
+        let kind = match kind {
+            helm_render::SetKind::Set => helm_render::strvals::Kind::Set,
+            helm_render::SetKind::String => helm_render::strvals::Kind::String,
+            helm_render::SetKind::Json => helm_render::strvals::Kind::Json,
+            helm_render::SetKind::Literal => helm_render::strvals::Kind::Literal,
+            // No object hands a release `--set-file`: its file would be read where it is named.
+            helm_render::SetKind::File => continue,
+        };
+        if let Err(err) = helm_render::strvals::parse_into(text, &base, kind) {
+            out.diagnostics.push(error(
+                Code::ChartUnrenderable,
+                &release.at,
+                format!(
+                    "the parameter {} of {} cannot be applied to its values as Helm applies `--set` ({err}); it was left out",
+                    quoted(text),
+                    release.by
+                ),
+            ));
+        }
+    }
+    base
+}
+
+/// The error of a folder that is not at hand, and the values read as values.
+fn unavailable(release: &Release, what: &str, out: &mut Rendered) {
+    out.diagnostics.push(error(
+        Code::ChartNotFound,
+        &release.at,
+        format!(
+            "{} installs {what}: imgsift renders offline and fetches nothing, so the images of what it installs are not listed (its values are read as values)",
+            release.by
+        ),
+    ));
+    values_fallback(release, out);
 }
 
 /// The error of a chart that is not at hand, and the values read as values.
@@ -462,6 +590,12 @@ fn values_fallback(release: &Release, out: &mut Rendered) {
 
 fn error(code: Code, at: &At, message: String) -> Diagnostic {
     Diagnostic::error(code, &at.file, at.line, at.column, message)
+}
+
+/// A name from an input in quotes, its unsafe characters escaped once (a `{:?}` of the escaped
+/// text would escape its backslashes again).
+pub(crate) fn quoted(text: &str) -> String {
+    format!("\"{}\"", Printable(text))
 }
 
 #[cfg(test)]
