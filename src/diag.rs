@@ -37,7 +37,7 @@ impl fmt::Display for Severity {
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $name:ident = $code:literal,)*) => {
         /// The stable code of a diagnostic: `I` inputs, `D` documents, `R` image references,
-        /// `V` values files, `K` kustomize builds, `H` Helm charts, `O` outputs.
+        /// `V` values files, `K` kustomize builds, `H` Helm charts, `A` Argo CD objects, `O` outputs.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $($(#[doc = $doc])* $name,)*
@@ -158,6 +158,8 @@ codes! {
     /// in turn.
     HelmChartUnpaired = "H005",
     /// A chart an object installs is in neither the scanned tree nor a `--charts` folder.
+    ///
+    /// An Argo CD path source whose folder is not in the scanned tree is one too.
     ChartNotFound = "H006",
     /// A ConfigMap of values or a chart source that a Flux `HelmRelease` names is not in the scan.
     FluxObjectMissing = "H007",
@@ -166,6 +168,23 @@ codes! {
     /// Post-renderer patches that touch images, `valuesFiles`, a chart path outside the
     /// scanned folder, an object naming no chart (an error: the API server refuses it).
     FluxNotApplied = "H008",
+    /// An Argo CD source names a folder or values file outside the repository, which is not read.
+    ///
+    /// An absolute `path`, or one that `..` or a symbolic link leads out of the scanned tree:
+    /// Argo CD refuses both.
+    ArgoOutside = "A001",
+    /// A values file an Argo CD source names is missing or is not a values file; it is left out.
+    ArgoValuesFile = "A002",
+    /// A field of an Argo CD `Application` or `ApplicationSet` that imgsift does not apply.
+    ///
+    /// `fileParameters`, a plugin, a remote or glob values file, `kustomize.patches`, a
+    /// generator whose Applications depend on data imgsift does not have.
+    ArgoNotApplied = "A003",
+    /// Argo CD would refuse an `Application` source or an `ApplicationSet` template.
+    ///
+    /// Several source types at once, a type that does not fit the folder, a template or
+    /// element that cannot be rendered.
+    ArgoRefused = "A004",
     /// An overlay key would need two different values; the first is written.
     Conflict = "O001",
     /// An image cannot be pointed at the private registry in the shape its values use.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use crate::escape::Printable;
-use crate::render::release::ChartEntry;
+use crate::render::uses::ChartEntry;
 
 /// What `charts` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

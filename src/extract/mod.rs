@@ -117,7 +117,7 @@ fn values_charts(
     id: NodeId,
     file: &Arc<str>,
     at_path: &mut Vec<String>,
-    out: &mut Vec<crate::render::release::ChartUse>,
+    out: &mut Vec<crate::render::uses::ChartUse>,
 ) {
     // Values nest a few levels; the bound keeps a hostile document from costing more.
     if at_path.len() > 32 || !doc.is_map(id) {
@@ -138,8 +138,8 @@ fn values_charts(
                     continue;
                 }
                 let (line, column) = doc.position(key_id);
-                out.push(crate::render::release::ChartUse {
-                    chart: crate::render::release::ChartRef {
+                out.push(crate::render::uses::ChartUse {
+                    chart: crate::render::uses::ChartRef {
                         name: chart.to_owned(),
                         version: doc
                             .get(entry, "version")

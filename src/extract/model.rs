@@ -247,7 +247,7 @@ pub struct Output {
     /// scanned.
     pub objects: Vec<crate::render::objects::Found>,
     /// Charts that values name (deployKF's `charts.<name>.{name, version, repository}`).
-    pub chart_uses: Vec<crate::render::release::ChartUse>,
+    pub chart_uses: Vec<crate::render::uses::ChartUse>,
 }
 
 /// What a document turned out to be.

@@ -81,7 +81,7 @@ pub struct Inventory {
     config_map_bytes: u64,
     config_maps_dropped: bool,
     /// The charts that the inputs pull (`imgsift charts`).
-    chart_uses: Vec<crate::render::release::ChartUse>,
+    chart_uses: Vec<crate::render::uses::ChartUse>,
     /// The objects that name chart repositories, for `overlay --charts-registry`.
     chart_sources: Vec<crate::render::objects::Found>,
     /// What the roots of walked folders render on their own, by their root file (canonical),
@@ -176,7 +176,7 @@ impl Inventory {
     }
 
     /// Notes the charts a render or a release pulls.
-    pub fn add_chart_uses(&mut self, uses: Vec<crate::render::release::ChartUse>) {
+    pub fn add_chart_uses(&mut self, uses: Vec<crate::render::uses::ChartUse>) {
         self.chart_uses.extend(uses);
     }
 
@@ -218,7 +218,7 @@ impl Inventory {
     }
 
     /// The charts the inputs pull, as noted.
-    pub fn chart_uses(&self) -> &[crate::render::release::ChartUse] {
+    pub fn chart_uses(&self) -> &[crate::render::uses::ChartUse] {
         &self.chart_uses
     }
 
@@ -471,7 +471,7 @@ impl Inventory {
             values: ValuesRecord { docs, entries },
             files: self.files,
             unrendered,
-            charts: crate::render::release::chart_entries(&self.chart_uses),
+            charts: crate::render::uses::chart_entries(&self.chart_uses),
             chart_uses: self.chart_uses,
             chart_sources: {
                 let mut sources = self.chart_sources;
@@ -498,9 +498,9 @@ pub struct Finished {
     /// Images rendered charts name but do not pull, sorted.
     pub unrendered: Vec<Unrendered>,
     /// The charts the inputs pull, each once, sorted.
-    pub charts: Vec<crate::render::release::ChartEntry>,
+    pub charts: Vec<crate::render::uses::ChartEntry>,
     /// Every note of a chart pulled, in scan order (`overlay --charts-registry`).
-    pub chart_uses: Vec<crate::render::release::ChartUse>,
+    pub chart_uses: Vec<crate::render::uses::ChartUse>,
     /// The objects that name chart repositories (kept by `overlay`), sorted.
     pub chart_sources: Vec<crate::render::objects::Found>,
 }

@@ -65,6 +65,8 @@ fn one(objects: &Objects, hr: &Found, diagnostics: &mut Vec<Diagnostic>) -> Rele
         at,
         chart,
         location,
+        // `valuesFiles` would replace the chart's own values.yaml: not applied (H008 says so).
+        values_files: Vec::new(),
         values: values(objects, hr, diagnostics),
         options,
         images: post_renderers(hr, diagnostics),

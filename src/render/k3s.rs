@@ -246,7 +246,7 @@ fn one(
     } else {
         store.find(&wanted).map(Path::to_path_buf)
     };
-    out.charts.push(crate::render::release::ChartUse {
+    out.charts.push(crate::render::uses::ChartUse {
         chart: listed(wanted),
         by: format!(
             "HelmChart/{}/{}",
@@ -466,8 +466,8 @@ fn escape_commas(text: &str) -> String {
 
 /// The chart a `HelmChart` names: `spec.chart` (a name, or a URL of an archive), `version`,
 /// `repo`.
-fn chart_ref(chart: &Found) -> crate::render::release::ChartRef {
-    crate::render::release::ChartRef {
+fn chart_ref(chart: &Found) -> crate::render::uses::ChartRef {
+    crate::render::uses::ChartRef {
         name: chart.spec_text("chart"),
         version: chart.spec_text("version"),
         repository: chart.spec_text("repo"),
@@ -478,7 +478,7 @@ fn chart_ref(chart: &Found) -> crate::render::release::ChartRef {
 /// repository `oci://host/path`; a chart named by the URL of its archive is that
 /// archive's name and version (`traefik-crd-27.0.201+up27.0.2.tgz`: the name ends before the
 /// first dash that a digit follows, as `helm package` names archives) in the URL's folder.
-fn listed(chart: crate::render::release::ChartRef) -> crate::render::release::ChartRef {
+fn listed(chart: crate::render::uses::ChartRef) -> crate::render::uses::ChartRef {
     let Some((folder, file)) = chart
         .name
         .rsplit_once('/')
@@ -488,7 +488,7 @@ fn listed(chart: crate::render::release::ChartRef) -> crate::render::release::Ch
     };
     // An OCI reference names the chart itself; its version is `spec.version`.
     if chart.name.starts_with("oci://") {
-        return crate::render::release::ChartRef {
+        return crate::render::uses::ChartRef {
             name: file.to_owned(),
             version: chart.version.clone(),
             repository: folder.to_owned(),
@@ -500,7 +500,7 @@ fn listed(chart: crate::render::release::ChartRef) -> crate::render::release::Ch
         .find(|&(i, c)| c == '-' && stem[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
         .map(|(i, _)| i);
     match split {
-        Some(i) => crate::render::release::ChartRef {
+        Some(i) => crate::render::uses::ChartRef {
             name: stem[..i].to_owned(),
             version: stem[i + 1..].to_owned(),
             repository: folder.to_owned(),

@@ -17,6 +17,7 @@ pub mod k3s;
 pub mod kustomize;
 pub mod objects;
 pub mod release;
+pub mod uses;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -52,7 +53,7 @@ pub struct Rendered {
     /// not rendered, at their lines in the object.
     pub values: Vec<Document>,
     /// The charts the render pulls or names (`imgsift charts`).
-    pub charts: Vec<release::ChartUse>,
+    pub charts: Vec<uses::ChartUse>,
 }
 
 /// A file a renderer hands on to be read as written.

@@ -16,155 +16,11 @@ use gotemplate::{Map, Value};
 
 use super::helm::{self as helm_render, Options, renderer};
 use super::kustomize::images::{self as kimages, ImageEntry};
+pub use super::uses::{ChartEntry, ChartRef, ChartUse, chart_entries};
 use super::{Document, Rendered};
 use crate::diag::{Code, Diagnostic};
 use crate::documents::{At, Limits, Node, ScalarKind, Tree};
 use crate::escape::Printable;
-
-/// A chart as a source object names it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ChartRef {
-    /// The chart's name.
-    pub name: String,
-    /// The version asked for: exact, a semver range, or empty for the newest.
-    pub version: String,
-    /// The repository: an `https://` chart repository, an `oci://` registry path (the chart
-    /// is `<repository>/<name>`), a Git URL, or empty.
-    pub repository: String,
-}
-
-impl ChartRef {
-    /// `chart "podinfo" version 6.5.0 from https://…`, for messages.
-    pub fn describe(&self) -> String {
-        if self.name.is_empty() {
-            // A source that is not in the scan (a Flux `chartRef`) or a malformed object:
-            // nothing names the chart; the object's own diagnostic says why.
-            return "a chart it does not name".to_owned();
-        }
-        let mut what = format!("chart {:?}", Printable(&self.name).to_string());
-        if self.version.is_empty() {
-            what.push_str(" (no version)");
-        } else {
-            what.push_str(&format!(" version {}", Printable(&self.version)));
-        }
-        if !self.repository.is_empty() {
-            what.push_str(&format!(" from {}", Printable(&self.repository)));
-        }
-        what
-    }
-
-    /// The `helm pull` that puts the chart into `dir`.
-    pub fn pull_command(&self, dir: &str) -> Option<String> {
-        if self.repository.is_empty() || self.name.is_empty() {
-            return None;
-        }
-        let source = if self.repository.starts_with("oci://") {
-            format!("{}/{}", self.repository.trim_end_matches('/'), self.name)
-        } else {
-            format!("--repo {} {}", self.repository, self.name)
-        };
-        let version = if self.version.is_empty() {
-            String::new()
-        } else {
-            format!(" --version '{}'", self.version)
-        };
-        Some(format!("helm pull {source}{version} -d {dir}"))
-    }
-}
-
-/// A chart that an input pulls, and where it is named (`imgsift charts`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChartUse {
-    /// The chart.
-    pub chart: ChartRef,
-    /// What asks for it: `HelmRelease/flux-system/podinfo`, `Chart.yaml dependency`, ….
-    pub by: String,
-    /// Where it is named.
-    pub at: At,
-    /// Where the chart was found on disk, when it was.
-    pub local: Option<String>,
-    /// For a chart named in a values file: the key path of its entry (deployKF's
-    /// `…charts.<name>`), where an overlay points its `repository`.
-    pub values_path: Vec<String>,
-}
-
-/// The charts a chart's `Chart.yaml` depends on, at every level of its vendored subcharts:
-/// the version `Chart.lock` pins where it pins one (what `helm dependency build` fetches), else
-/// the range; found locally when the subchart is vendored under `charts/`.
-pub fn dependency_uses(chart: &helm_render::chart::Chart, out: &mut Vec<ChartUse>) {
-    let file = if chart.display.is_empty() {
-        crate::inputs::chart::METADATA_FILE.to_owned()
-    } else {
-        format!(
-            "{}/{}",
-            chart.display.trim_end_matches('/'),
-            crate::inputs::chart::METADATA_FILE
-        )
-    };
-    for dependency in &chart.metadata.dependencies {
-        let version = chart
-            .locked
-            .iter()
-            .find(|(name, _)| *name == dependency.name)
-            .map_or_else(|| dependency.version.clone(), |(_, v)| v.clone());
-        let vendored = chart
-            .dependencies
-            .iter()
-            .find(|sub| sub.metadata.name == dependency.name);
-        out.push(ChartUse {
-            chart: ChartRef {
-                name: dependency.name.clone(),
-                version,
-                repository: dependency.repository.clone(),
-            },
-            by: format!("Chart/{}", Printable(&chart.metadata.name)),
-            at: At::new(&Arc::from(file.as_str()), 1, 1),
-            local: vendored.map(|sub| sub.display.clone()),
-            values_path: Vec::new(),
-        });
-    }
-    for sub in &chart.dependencies {
-        dependency_uses(sub, out);
-    }
-}
-
-/// A chart of the run, once, with every place that names it (`imgsift charts`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChartEntry {
-    /// The chart.
-    pub chart: ChartRef,
-    /// What names it and where, sorted by file and line.
-    pub uses: Vec<(String, At)>,
-    /// Where it was found on disk, when any use found it.
-    pub local: Option<String>,
-}
-
-/// The charts of a run, each once, sorted by name, version and repository.
-pub fn chart_entries(uses: &[ChartUse]) -> Vec<ChartEntry> {
-    let mut by_chart: std::collections::BTreeMap<&ChartRef, ChartEntry> = Default::default();
-    for one in uses {
-        let entry = by_chart.entry(&one.chart).or_insert_with(|| ChartEntry {
-            chart: one.chart.clone(),
-            uses: Vec::new(),
-            local: None,
-        });
-        entry.uses.push((one.by.clone(), one.at.clone()));
-        if let Some(local) = &one.local {
-            // The first in byte order, so that the output does not depend on scan order.
-            if entry.local.as_ref().is_none_or(|l| local < l) {
-                entry.local = Some(local.clone());
-            }
-        }
-    }
-    let mut entries: Vec<ChartEntry> = by_chart.into_values().collect();
-    for entry in &mut entries {
-        entry.uses.sort_by(|a, b| {
-            (&a.1.file, a.1.line, a.1.column, &a.0).cmp(&(&b.1.file, b.1.line, b.1.column, &b.0))
-        });
-        entry.uses.dedup();
-    }
-    entries
-}
 
 /// Where a release's chart is.
 #[derive(Debug, Clone)]
@@ -174,6 +30,28 @@ pub enum Location {
     /// A chart folder or archive inside the scanned tree (an Argo `path` source). A folder that
     /// is a kustomize root instead is built, with the release's image overrides.
     Path(PathBuf),
+    /// A folder that is not at hand (an Argo `path` source whose object was not found under a
+    /// folder named on the command line, or whose folder is not in it): what it is, for the
+    /// error, after "installs". Nothing is rendered; the values are read as values.
+    Unavailable(String),
+}
+
+/// A Helm values file merged before [`Release::values`] (Helm's `-f`, in order: Argo CD's
+/// `valueFiles`).
+#[derive(Clone)]
+pub enum ValuesFile {
+    /// A file already read (one of the scanned tree).
+    Read(Map),
+    /// A file inside the chart (Argo CD resolves a chart source's relative `valueFiles` in
+    /// the chart it pulled), read once the chart is found.
+    InChart {
+        /// Its path inside the chart, cleaned (`values-prod.yaml`, `env/prod.yaml`).
+        path: String,
+        /// A missing file is skipped silently (`ignoreMissingValueFiles`).
+        optional: bool,
+        /// Where it is named.
+        at: At,
+    },
 }
 
 /// A release one object asks for.
@@ -187,7 +65,10 @@ pub struct Release {
     pub chart: ChartRef,
     /// Where to find it.
     pub location: Location,
-    /// The user values, merged as the controller merges them.
+    /// Values files merged first, in order, before `values` (empty for most sources).
+    pub values_files: Vec<ValuesFile>,
+    /// The user values, merged as the controller merges them (after `values_files`; then
+    /// `options.sets` apply over both, as Helm applies `--set` after every `-f`).
     pub values: Map,
     /// Release name, namespace, capabilities, CRDs.
     pub options: Options,
@@ -203,6 +84,7 @@ impl Release {
         let local = match &self.location {
             Location::Path(path) => Some(path.clone()),
             Location::Lookup => store.find(&self.chart).map(Path::to_path_buf),
+            Location::Unavailable(_) => None,
         };
         ChartUse {
             chart: self.chart.clone(),
@@ -418,6 +300,10 @@ pub fn render(release: &Release, store: &Store, limits: &Limits, out: &mut Rende
     let path = match &release.location {
         Location::Path(path) => Some(path.clone()),
         Location::Lookup => store.find(&release.chart).map(Path::to_path_buf),
+        Location::Unavailable(what) => {
+            unavailable(release, what, out);
+            return;
+        }
     };
     let Some(path) = path else {
         missing(release, store, out);
@@ -445,8 +331,9 @@ pub fn render(release: &Release, store: &Store, limits: &Limits, out: &mut Rende
             return;
         }
     };
+    let user = user_values(release, &chart, out);
     let kept = chart.clone();
-    let rendered = match helm_render::render_chart(chart, &release.values, &release.options) {
+    let rendered = match helm_render::render_chart(chart, &user, &release.options) {
         Ok(rendered) => rendered,
         Err(failure) => {
             out.diagnostics.push(error(
@@ -472,8 +359,16 @@ pub fn render(release: &Release, store: &Store, limits: &Limits, out: &mut Rende
         renderer::collect_sources(&kept, false, &mut out.sources);
         values_fallback(release, out);
     }
-    // The controllers install: hooks run too, and are kept.
-    for mut document in renderer::documents(&rendered, limits, &mut |_, _, _| true) {
+    // The controllers install: hooks run too, and are kept, unless the release skips them.
+    let options = &release.options;
+    let mut admit = |manifest: &helm_render::manifests::Manifest,
+                     _: &crate::documents::Doc<'_>,
+                     _: crate::documents::NodeId| {
+        manifest
+            .hook
+            .is_none_or(|hook| !(options.no_hooks || options.skip_tests && hook.test))
+    };
+    for mut document in renderer::documents(&rendered, limits, &mut admit) {
         if !release.images.is_empty() {
             kimages::transform(&mut document.tree, &release.images);
         }
@@ -513,6 +408,95 @@ fn kustomize_path(release: &Release, path: &Path, limits: &Limits, out: &mut Ren
             index: document.index,
         });
     }
+}
+
+/// The user values of a release: its values files in order, then `values`, then the `--set`
+/// flags of its options in Helm's order of kinds. A values file that cannot be used is an error
+/// (Helm would refuse the render) and is left out, so the rest still renders.
+fn user_values(release: &Release, chart: &helm_render::chart::Chart, out: &mut Rendered) -> Map {
+    if release.values_files.is_empty() && release.options.sets.is_empty() {
+        return release.values.clone();
+    }
+    let base = Map::new();
+    for file in &release.values_files {
+        match file {
+            ValuesFile::Read(map) => helm_render::merge_maps(&base, map),
+            ValuesFile::InChart { path, optional, at } => {
+                let found = chart
+                    .files
+                    .iter()
+                    .chain(&chart.raw)
+                    .find(|f| f.name == *path);
+                let Some(found) = found else {
+                    if !optional {
+                        out.diagnostics.push(error(
+                            Code::ArgoValuesFile,
+                            at,
+                            format!(
+                                "{} names the values file {}, which the chart ({}) does not hold; it was left out (Argo CD refuses the render unless `ignoreMissingValueFiles` is set)",
+                                release.by,
+                                quoted(path),
+                                release.chart.describe()
+                            ),
+                        ));
+                    }
+                    continue;
+                };
+                let text = String::from_utf8_lossy(&found.data);
+                match helm_render::yaml::decode_values(&text) {
+                    Ok(map) => helm_render::merge_maps(&base, &map),
+                    Err(err) => out.diagnostics.push(error(
+                        Code::ArgoValuesFile,
+                        at,
+                        format!(
+                            "the values file {} of the chart that {} installs cannot be read as Helm reads a values file ({err}); it was left out",
+                            quoted(path),
+                            release.by
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+    helm_render::merge_maps(&base, &release.values);
+    let mut sets = release.options.sets.clone();
+    // Helm applies the kinds in this order, whatever order the flags were given in.
+    sets.sort_by_key(|(kind, _)| *kind);
+    for (kind, text) in &sets {
+        let kind = match kind {
+            helm_render::SetKind::Set => helm_render::strvals::Kind::Set,
+            helm_render::SetKind::String => helm_render::strvals::Kind::String,
+            helm_render::SetKind::Json => helm_render::strvals::Kind::Json,
+            helm_render::SetKind::Literal => helm_render::strvals::Kind::Literal,
+            // No object hands a release `--set-file`: its file would be read where it is named.
+            helm_render::SetKind::File => continue,
+        };
+        if let Err(err) = helm_render::strvals::parse_into(text, &base, kind) {
+            out.diagnostics.push(error(
+                Code::ChartUnrenderable,
+                &release.at,
+                format!(
+                    "the parameter {} of {} cannot be applied to its values as Helm applies `--set` ({err}); it was left out",
+                    quoted(text),
+                    release.by
+                ),
+            ));
+        }
+    }
+    base
+}
+
+/// The error of a folder that is not at hand, and the values read as values.
+fn unavailable(release: &Release, what: &str, out: &mut Rendered) {
+    out.diagnostics.push(error(
+        Code::ChartNotFound,
+        &release.at,
+        format!(
+            "{} installs {what}: imgsift renders offline and fetches nothing, so the images of what it installs are not listed (its values are read as values)",
+            release.by
+        ),
+    ));
+    values_fallback(release, out);
 }
 
 /// The error of a chart that is not at hand, and the values read as values.
@@ -564,6 +548,12 @@ fn values_fallback(release: &Release, out: &mut Rendered) {
 
 fn error(code: Code, at: &At, message: String) -> Diagnostic {
     Diagnostic::error(code, &at.file, at.line, at.column, message)
+}
+
+/// A name from an input in quotes, its unsafe characters escaped once (a `{:?}` of the escaped
+/// text would escape its backslashes again).
+pub(crate) fn quoted(text: &str) -> String {
+    format!("\"{}\"", Printable(text))
 }
 
 #[cfg(test)]

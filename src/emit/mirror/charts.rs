@@ -19,7 +19,7 @@ use super::{Tool, render};
 use crate::emit::files::{Emitted, OutputFile};
 use crate::escape::Printable;
 use crate::registry::Registry;
-use crate::render::release::ChartEntry;
+use crate::render::uses::ChartEntry;
 
 /// What a chart mirror writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,7 +181,7 @@ pub fn write(format: Format, copies: &[ChartCopy], registry: &Registry) -> Resul
 mod tests {
     use super::*;
     use crate::documents::At;
-    use crate::render::release::ChartRef;
+    use crate::render::uses::ChartRef;
 
     fn entry(name: &str, version: &str, repository: &str) -> ChartEntry {
         ChartEntry {

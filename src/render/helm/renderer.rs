@@ -105,7 +105,7 @@ impl Renderer for Helm {
             sources
         };
         let loaded = chart.clone();
-        crate::render::release::dependency_uses(&loaded, &mut out.charts);
+        dependency_uses(&loaded, &mut out.charts);
         let rendered = match render_chart(chart, &user, &options) {
             Ok(rendered) => rendered,
             Err(failure) => {
@@ -321,5 +321,45 @@ fn place(tree: &mut Tree, locate: &Locate<'_>) {
             }
         }
         crate::documents::Node::Scalar { .. } => {}
+    }
+}
+
+/// The charts a chart's `Chart.yaml` depends on, at every level of its vendored subcharts:
+/// the version `Chart.lock` pins where it pins one (what `helm dependency build` fetches), else
+/// the range; found locally when the subchart is vendored under `charts/`.
+pub(crate) fn dependency_uses(chart: &Chart, out: &mut Vec<crate::render::uses::ChartUse>) {
+    let file = if chart.display.is_empty() {
+        crate::inputs::chart::METADATA_FILE.to_owned()
+    } else {
+        format!(
+            "{}/{}",
+            chart.display.trim_end_matches('/'),
+            crate::inputs::chart::METADATA_FILE
+        )
+    };
+    for dependency in &chart.metadata.dependencies {
+        let version = chart
+            .locked
+            .iter()
+            .find(|(name, _)| *name == dependency.name)
+            .map_or_else(|| dependency.version.clone(), |(_, v)| v.clone());
+        let vendored = chart
+            .dependencies
+            .iter()
+            .find(|sub| sub.metadata.name == dependency.name);
+        out.push(crate::render::uses::ChartUse {
+            chart: crate::render::uses::ChartRef {
+                name: dependency.name.clone(),
+                version,
+                repository: dependency.repository.clone(),
+            },
+            by: format!("Chart/{}", crate::escape::Printable(&chart.metadata.name)),
+            at: At::new(&Arc::from(file.as_str()), 1, 1),
+            local: vendored.map(|sub| sub.display.clone()),
+            values_path: Vec::new(),
+        });
+    }
+    for sub in &chart.dependencies {
+        dependency_uses(sub, out);
     }
 }

@@ -327,8 +327,8 @@ fn one(
         "{} {name:?} ({}:{})",
         entry.field, entry.tree.at.file, entry.tree.at.line
     );
-    builder.built.charts.push(crate::render::release::ChartUse {
-        chart: crate::render::release::ChartRef {
+    builder.built.charts.push(crate::render::uses::ChartUse {
+        chart: crate::render::uses::ChartRef {
             name: name.clone(),
             version: version.clone(),
             repository: repo.clone(),

@@ -79,7 +79,7 @@ pub struct Built {
     /// inline values of one that is not at hand.
     pub sources: Vec<super::Source>,
     /// The charts of `helmCharts` entries (`imgsift charts`).
-    pub charts: Vec<crate::render::release::ChartUse>,
+    pub charts: Vec<crate::render::uses::ChartUse>,
 }
 
 /// kustomize, as a [`Renderer`](super::Renderer): a folder holding a kustomization file is a
