@@ -95,6 +95,7 @@ fn charts_json_names_every_reference_and_the_chart_found_locally() {
     assert_eq!(
         references,
         vec![
+            (format!("{FIXTURE}/gitops/argo-apps.yaml"), 32),
             (format!("{FIXTURE}/kustomize/kustomization.yaml"), 4),
             (format!("{FIXTURE}/values/platform-values.yaml"), 14),
         ]
