@@ -370,9 +370,15 @@ fn corpus_realworld_releases_report_their_values_images() {
         .flatten()
         .filter_map(|i| i["ref"].as_str())
         .collect();
+    // The runner's image, and the images of the pod specs it hands its jobs (held as YAML
+    // in `podSpecs` strings: a cluster pulls them for every job).
     assert_eq!(
         refs,
-        ["registry.erwanleboucher.dev/eleboucher/runner:12.13.0"]
+        [
+            "docker.io/library/docker:29-dind",
+            "ghcr.io/bjw-s-labs/forgejo-runner:ubuntu-24.04@sha256:fea96a5b525857bee41cc132cf95df67191b73cdd681569ada3000111420397e",
+            "registry.erwanleboucher.dev/eleboucher/runner:12.13.0",
+        ]
     );
     // The plugin's image has no tag in the values: the chart picks it, unknown here.
     assert_eq!(

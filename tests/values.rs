@@ -310,3 +310,52 @@ fn strict_leaves_values_out() {
     let run = imgsift(&["scan", "--strict", "testdata/values/shapes/values.yaml"]);
     assert_eq!(run.stdout, "");
 }
+
+#[test]
+fn documents_held_in_values_strings_give_their_whole_references_only() {
+    // A CI runner's values: pod specs for its jobs, as YAML strings the chart writes into a
+    // ConfigMap. Their images are pulled as written.
+    let values = r#"runner:
+  image:
+    repository: ghcr.io/example/runner
+    tag: 1.0.0
+podSpecs:
+  default.yaml: |-
+    containers:
+      - name: main
+        image: ghcr.io/example/job:ubuntu-24.04
+      - name: bare
+        image: busybox
+  dind.yaml: |
+    initContainers:
+      - name: dind
+        image: docker:29-dind
+  templated.yaml: |
+    containers:
+      - image: "{{ .Values.jobImage }}"
+notes: |
+  The runner image: set it with --set runner.image.tag
+"#;
+    let run = common::imgsift_stdin(&["scan", "-o", "json", "-"], values.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let refs: Vec<&str> = json["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["ref"].as_str())
+        .collect();
+    // A bare name in a string has no tag to resolve it with and may be a word: left out.
+    assert_eq!(
+        refs,
+        [
+            "docker.io/library/docker:29-dind",
+            "ghcr.io/example/job:ubuntu-24.04",
+            "ghcr.io/example/runner:1.0.0",
+        ]
+    );
+    // Each is reported at its line inside the string.
+    let job = &json["images"][1]["sources"][0];
+    assert_eq!(job["line"], 9, "{job}");
+    assert_eq!(job["class"], "values");
+}

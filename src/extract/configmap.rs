@@ -51,7 +51,7 @@ pub fn config_map<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath
 /// contains "image" (`image:`, `"image" :`, `proxyImage:`, `images:`, `imageGroupOne:`).
 /// A text that only mentions the word (PromQL's `image!=""` in a Grafana dashboard) is not
 /// worth parsing.
-fn mentions_image(text: &str) -> bool {
+pub(super) fn mentions_image(text: &str) -> bool {
     let bytes = text.as_bytes();
     // `image`, `Image` and `IMAGE` all contain `mage` or `MAGE`: two vectorized searches.
     let hits =

@@ -53,4 +53,40 @@ impl Sink for ValuesSink {
             unrendered: false,
         });
     }
+
+    /// A document held in a values string (pod specs a runner hands its jobs, a config the
+    /// chart writes into a ConfigMap): its images are pulled as written, so they are read as a
+    /// ConfigMap's embedded documents are, qualified references only.
+    fn text(&mut self, ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) {
+        if !ex
+            .doc()
+            .text(node)
+            .is_some_and(super::configmap::mentions_image)
+        {
+            return;
+        }
+        ex.nested(node, path, |inner, root, inner_path| {
+            shapes::walk(inner, root, inner_path, &mut EmbeddedSink);
+        });
+    }
+}
+
+/// The images of a document held in a values string.
+struct EmbeddedSink;
+
+impl Sink for EmbeddedSink {
+    fn composed(&mut self, ex: &mut Extractor<'_, '_>, found: Composed, path: &KeyPath<'_>) {
+        let text = found.text.trim();
+        // Nothing resolves a tag here (no appVersion applies to a string): a guess must be a
+        // whole reference.
+        if !super::rules::is_qualified(text) {
+            return;
+        }
+        let at = ex.locate(found.node);
+        ex.candidate_text(text, at, path, Class::Values);
+    }
+
+    fn text(&mut self, ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) {
+        ValuesSink.text(ex, node, path);
+    }
 }
