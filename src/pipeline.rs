@@ -388,7 +388,11 @@ fn extract_rendered(
             out
         })
         .collect();
-    absorb(values, inventory);
+    // The values of an object whose chart was not rendered stand in for that render.
+    let mut part = Inventory::new(options.keep_sources);
+    absorb(values, &mut part);
+    part.stand_in();
+    inventory.merge(part);
     for source in &rendered.sources {
         let mut part = Inventory::new(true);
         scan_stream(
@@ -401,6 +405,11 @@ fn extract_rendered(
         if source.unrendered_only {
             inventory.absorb_unrendered(part);
         } else {
+            // Values read as they are, beside no render of them (a chart that failed, a
+            // chart not at hand): they stand in for the render.
+            if source.role == Role::Values {
+                part.stand_in();
+            }
             inventory.merge(part);
         }
     }

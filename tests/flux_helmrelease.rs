@@ -424,3 +424,21 @@ fn a_chart_of_the_tree_that_a_release_installs_is_listed_as_the_release_renders_
         assert!(!images.contains(&image), "{image} listed: {images:?}");
     }
 }
+
+#[test]
+fn values_of_a_release_whose_chart_is_missing_are_not_called_unused() {
+    // Without --charts the fleet's metrics-server release is not rendered: its values stand
+    // in for the render, so that no manifest uses its image is no news (V002 would say the
+    // value is a key the chart ignores).
+    let run = common::imgsift(&["scan", FLEET]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("error[H006]"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l == "registry.k8s.io/metrics-server/metrics-server:v0.7.2"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("V002"), "{}", run.stderr);
+}

@@ -203,6 +203,9 @@ pub struct ValuesEntry {
     /// The entry belongs to a chart that rendered: it is an image only if the render pulls
     /// it, and is listed apart (`unrendered`) when the render does not.
     pub unrendered: bool,
+    /// The entry stands in for a render that did not happen (a chart not at hand, or one that
+    /// failed): no manifest is expected to use it, so none is looked for.
+    pub stands_in: bool,
 }
 
 /// A chart's metadata: where its Chart.yaml is and its `appVersion`.

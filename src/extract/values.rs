@@ -51,6 +51,7 @@ impl Sink for ValuesSink {
             counted: !ex.options.strict,
             shape,
             unrendered: false,
+            stands_in: false,
         });
     }
 

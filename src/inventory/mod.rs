@@ -209,6 +209,13 @@ impl Inventory {
         }
     }
 
+    /// Marks every values entry as standing in for a render that did not happen.
+    pub fn stand_in(&mut self) {
+        for entry in &mut self.values {
+            entry.stands_in = true;
+        }
+    }
+
     /// Keeps objects that name chart repositories, for `overlay --charts-registry`.
     pub fn keep_chart_sources(
         &mut self,
@@ -370,7 +377,10 @@ impl Inventory {
             let source = &entry.source;
             match resolution {
                 Resolution::Image(reference, tag_from) => {
-                    if resolver.has_manifests() && !resolver.in_manifests(&reference) {
+                    if resolver.has_manifests()
+                        && !entry.stands_in
+                        && !resolver.in_manifests(&reference)
+                    {
                         self.diagnostics.push(Diagnostic::warning(
                             Code::Unused,
                             &source.file,

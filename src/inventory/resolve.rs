@@ -216,6 +216,7 @@ mod tests {
             counted: true,
             shape: None,
             unrendered: false,
+            stands_in: false,
         }
     }
 
