@@ -191,6 +191,8 @@ codes! {
     Unmappable = "O002",
     /// A manifest image that a kustomization's `images:` list cannot reach.
     OutOfReach = "O003",
+    /// An image of a chart's render that no value of the overlay points at the registry.
+    NotReached = "O004",
 }
 
 impl fmt::Display for Code {

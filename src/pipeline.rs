@@ -358,6 +358,28 @@ fn scan_directory(
     }
 }
 
+/// The images of rendered documents, with their sources (the overlay's render proof).
+pub fn images_of(
+    documents: Vec<render::Document>,
+    options: &ExtractOptions,
+) -> crate::inventory::Finished {
+    let mut inventory = Inventory::new(true);
+    let options = ExtractOptions {
+        keep_sources: true,
+        keep_shapes: false,
+        ..*options
+    };
+    extract_rendered(
+        render::Rendered {
+            documents,
+            ..render::Rendered::default()
+        },
+        &options,
+        &mut inventory,
+    );
+    inventory.finish()
+}
+
 /// Extracts the images of a render's documents.
 fn extract_rendered(
     rendered: render::Rendered,

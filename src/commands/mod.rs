@@ -73,7 +73,9 @@ pub fn run(
     let finished = inventory.finish();
     match &config.command {
         CommandConfig::Scan(config) => scan::run(config, &finished, &mut io),
-        CommandConfig::Overlay(config) => overlay::run(config, &finished, &mut io),
+        CommandConfig::Overlay(overlay_config) => {
+            overlay::run(overlay_config, config, &finished, &mut io)
+        }
         CommandConfig::Mirror(config) => mirror::run(config, &finished, &mut io),
         CommandConfig::Hosts(config) => hosts::run(config, &finished, &mut io),
         CommandConfig::Check(config) => check::run(config, &finished, &mut io),

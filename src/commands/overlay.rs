@@ -4,28 +4,55 @@
 use std::io;
 
 use super::{Io, Outcome};
-use crate::config::OverlayConfig;
+use crate::config::{Config, OverlayConfig};
 use crate::diag::Code;
+use crate::diag::Diagnostic;
+use crate::documents::{At, Tree};
 use crate::emit::files::Emitted;
 use crate::emit::overlay;
+use crate::escape::Printable;
+use crate::inputs::Input;
 use crate::inventory::Finished;
+use crate::registry::mapping::Mapping;
+use crate::render::helm::{self as helm_render, renderer};
 
 pub(super) fn run(
     config: &OverlayConfig,
+    run: &Config,
     finished: &Finished,
     io: &mut Io<'_>,
 ) -> io::Result<Outcome> {
     let mut emitted = Emitted::concatenated(Vec::new());
     let mut diagnostics = finished.diagnostics.clone();
     if let Some(mapping) = &config.mapping {
-        let overlay = overlay::overlay(finished, mapping, config.format);
+        // A chart among the inputs: the overlay is proven on its render, and completed where
+        // the render shows that a chart-wide key wins over the keys the values shapes name.
+        let (extras, resolved_tags) = if config.format == overlay::Format::Values {
+            let proof = prove(run, mapping, finished);
+            for note in &proof.notes {
+                io.note(note)?;
+            }
+            diagnostics.extend(proof.diagnostics);
+            (proof.extras, proof.resolved_tags)
+        } else {
+            (Vec::new(), true)
+        };
+        let overlay =
+            overlay::overlay_with(finished, mapping, config.format, &extras, resolved_tags);
         if overlay.nothing {
             io.note(
                 "no Helm values file among the inputs (name one with --values, or a chart folder); nothing to overlay",
             )?;
         }
         emitted = overlay.emitted;
+        let proof_diagnostics: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.code == Code::NotReached)
+            .cloned()
+            .collect();
         diagnostics = overlay.diagnostics;
+        diagnostics.extend(proof_diagnostics);
+        diagnostics.sort();
     }
     if let Some(registry) = &config.charts_registry {
         let charts = overlay::charts::overlay(finished, registry);
@@ -59,4 +86,309 @@ pub(super) fn run(
         &emitted,
         &diagnostics,
     )
+}
+
+/// Keys set in the chart's `values.yaml` overlay, in the order tried: chart-wide registry keys
+/// that templates read before (or instead of) each image's own.
+const CHART_WIDE: &[&[&str]] = &[
+    &["global", "imageRegistry"],
+    &["global", "image", "registry"],
+    &["global", "registry"],
+    &["global", "cattle", "systemDefaultRegistry"],
+    &["global", "systemDefaultRegistry"],
+    &["imageRegistry"],
+];
+
+/// How many renders one chart's proof may take.
+const MAX_ROUNDS: usize = 8;
+
+/// What rendering with the overlay showed.
+struct Proof {
+    extras: Vec<overlay::Extra>,
+    notes: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+    /// Whether resolved tags are written in.
+    resolved_tags: bool,
+    /// How many charts were rendered for it.
+    charts: usize,
+}
+
+/// The better proof: without resolved tags when the charts render at least as well without
+/// them (the overlay is smaller, and a chart that appends to a tag it is given keeps its
+/// tags), else with them; with them when no chart was rendered (values files alone).
+fn prove(run: &Config, mapping: &Mapping, finished: &Finished) -> Proof {
+    let with = prove_with(run, mapping, finished, true);
+    if with.charts == 0 {
+        return with;
+    }
+    let without = prove_with(run, mapping, finished, false);
+    if without.diagnostics.len() <= with.diagnostics.len() {
+        without
+    } else {
+        with
+    }
+}
+
+fn here() -> At {
+    At::new(&std::sync::Arc::from("overlay"), 1, 1)
+}
+
+/// Renders each chart of the inputs with the overlay (after its `-f` files and `--set`s, as
+/// `helm ... -f values.yaml -f overlay.yaml` does) and keeps adding what the render shows is
+/// missing: Bitnami's `global.security.allowInsecureImages` when the chart refuses the changed
+/// images, then a chart-wide registry key the chart's values have, one at a time, kept only
+/// when fewer images are left outside the registry. An image no value reaches is an O004
+/// warning naming its template and line.
+fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tags: bool) -> Proof {
+    let mut proof = Proof {
+        extras: Vec::new(),
+        notes: Vec::new(),
+        diagnostics: Vec::new(),
+        resolved_tags,
+        charts: 0,
+    };
+    let options = run.helm.clone().unwrap_or_default();
+    let base = mapping.registry.base();
+    for input in &run.inputs {
+        let Input::Path(path) = input else { continue };
+        let is_chart = path.join(crate::inputs::chart::METADATA_FILE).is_file()
+            || (path.is_file() && crate::inputs::chart::is_archive_name(path));
+        if !is_chart || !path.is_dir() {
+            // A packaged chart's values cannot take extra keys in a file of its own here.
+            continue;
+        }
+        let display = path.to_string_lossy();
+        let values_file = format!("{}/values.yaml", display.trim_end_matches('/'));
+        let Some(doc) = finished
+            .values
+            .docs
+            .iter()
+            .find(|d| *d.file == *values_file)
+        else {
+            continue;
+        };
+        let Ok(chart) = helm_render::load(path) else {
+            continue;
+        };
+        let defaults = chart.values.clone();
+        // The law: rendered with the overlay, the chart pulls exactly its images, each at its
+        // name in the registry.
+        let Ok(user) = helm_render::user_values(&options) else {
+            continue;
+        };
+        let Ok(baseline) = helm_render::render_chart(chart.clone(), &user, &options) else {
+            continue;
+        };
+        let documents = renderer::documents(&baseline, &run.options.limits, &mut |_, _, _| true);
+        let baseline = crate::pipeline::images_of(documents, &run.options);
+        let Ok(pairs) = crate::registry::mapping::plan(&baseline.images, mapping) else {
+            continue;
+        };
+        proof.charts += 1;
+        let mut expected: std::collections::BTreeSet<String> =
+            pairs.into_iter().map(|p| p.target).collect();
+        expected.extend(
+            baseline
+                .images
+                .iter()
+                .filter(|i| mapping.registry.holds(&i.reference))
+                .map(|i| i.reference.to_string()),
+        );
+        // The overlays that apply to this render: the chart's own values (its subcharts'
+        // nested in it) and the `-f` files of the render.
+        let applies = |file: &str| {
+            file == values_file
+                || options
+                    .values_files
+                    .iter()
+                    .any(|f| f.to_string_lossy() == file)
+        };
+        let mut tried: Vec<usize> = Vec::new();
+        // The chart-wide key added in the last round, and how many images were left before.
+        let mut pending: Option<(usize, usize)> = None;
+        let mut last_left: Vec<(String, String)> = Vec::new();
+        let mut missing: Vec<(String, String)> = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            let overlay = overlay::overlay_with(
+                finished,
+                mapping,
+                overlay::Format::Values,
+                &proof.extras,
+                resolved_tags,
+            );
+            let Ok(user) = helm_render::user_values(&options) else {
+                break;
+            };
+            for (_, _, tree) in overlay.trees.iter().filter(|(f, _, _)| applies(f)) {
+                if let Ok(map) = crate::render::release::tree_values(tree) {
+                    helm_render::merge_maps(&user, &map);
+                }
+            }
+            let Ok(rendered) = helm_render::render_chart(chart.clone(), &user, &options) else {
+                break;
+            };
+            let refused = rendered
+                .problems
+                .iter()
+                .any(|p| p.message.contains("allowInsecureImages"));
+            let switch = ["global", "security", "allowInsecureImages"];
+            if refused && !proof.extras.iter().any(|e| e.path == switch) {
+                proof.extras.push(overlay::Extra {
+                    file: std::sync::Arc::clone(&doc.file),
+                    document: doc.document,
+                    path: switch.iter().map(|s| (*s).to_owned()).collect(),
+                    value: Tree {
+                        node: crate::documents::Node::Scalar {
+                            text: "true".to_owned(),
+                            kind: crate::documents::ScalarKind::Bool,
+                            literal: false,
+                        },
+                        at: here(),
+                    },
+                    comment:
+                        "the chart refuses images it does not know, and this overlay changes them"
+                            .to_owned(),
+                });
+                continue;
+            }
+            let documents =
+                renderer::documents(&rendered, &run.options.limits, &mut |_, _, _| true);
+            let images = crate::pipeline::images_of(documents, &run.options);
+            let outside: Vec<&crate::inventory::Image> = images
+                .images
+                .iter()
+                .filter(|i| !expected.contains(&i.reference.to_string()))
+                .collect();
+            let rendered_now: std::collections::BTreeSet<String> = images
+                .images
+                .iter()
+                .map(|i| i.reference.to_string())
+                .collect();
+            let missing_now: Vec<(String, String)> = baseline
+                .images
+                .iter()
+                .filter_map(|i| {
+                    let target = mapping
+                        .registry
+                        .map(&i.reference, mapping.keep_registry_path)
+                        .ok()?
+                        .to_string();
+                    let held = mapping.registry.holds(&i.reference);
+                    let name = if held {
+                        i.reference.to_string()
+                    } else {
+                        target
+                    };
+                    (!rendered_now.contains(&name)).then(|| {
+                        let at = i
+                            .sources
+                            .first()
+                            .map(|s| format!("{}:{}", s.file, s.line))
+                            .unwrap_or_default();
+                        (format!("{} (to be {name})", i.reference), at)
+                    })
+                })
+                .collect();
+            // A chart-wide key that did not lower the count is taken back, and the render
+            // without it stands.
+            if let Some((index, before)) = pending.take() {
+                if outside.len() + missing_now.len() >= before {
+                    proof.extras.retain(|e| e.path != *CHART_WIDE[index]);
+                    continue;
+                }
+            }
+            missing = missing_now;
+            last_left = outside
+                .iter()
+                .map(|i| {
+                    let at = i
+                        .sources
+                        .first()
+                        .map(|s| format!("{}:{}", s.file, s.line))
+                        .unwrap_or_default();
+                    (i.reference.to_string(), at)
+                })
+                .collect();
+            if outside.is_empty() && missing.is_empty() {
+                break;
+            }
+            let domains: std::collections::BTreeSet<&str> =
+                outside.iter().map(|i| i.reference.domain()).collect();
+            let next = (0..CHART_WIDE.len())
+                .find(|&i| !tried.contains(&i) && has_path(&defaults, CHART_WIDE[i]));
+            // One value for every image left: with --keep-registry-path, only when they come
+            // from one registry.
+            let (Some(index), Some(domain)) = (next, domains.iter().next()) else {
+                break;
+            };
+            if mapping.keep_registry_path && domains.len() > 1 {
+                break;
+            }
+            let Ok(value) = mapping
+                .registry
+                .registry_for(domain, mapping.keep_registry_path)
+            else {
+                break;
+            };
+            tried.push(index);
+            pending = Some((index, outside.len() + missing.len()));
+            proof.extras.push(overlay::Extra {
+                file: std::sync::Arc::clone(&doc.file),
+                document: doc.document,
+                path: CHART_WIDE[index].iter().map(|s| (*s).to_owned()).collect(),
+                value: Tree::string(&value, here()),
+                comment: "the chart's templates read this key before each image's own".to_owned(),
+            });
+        }
+        // A key added in the last round the rounds could not check is not kept.
+        if let Some((index, _)) = pending {
+            proof.extras.retain(|e| e.path != *CHART_WIDE[index]);
+        }
+        for (reference, at) in missing {
+            let (file, line) = at
+                .rsplit_once(':')
+                .map_or((at.as_str(), "1"), |(f, l)| (f, l));
+            proof.diagnostics.push(Diagnostic::warning(
+                Code::NotReached,
+                file,
+                line.parse().unwrap_or(1),
+                1,
+                format!(
+                    "{} is pulled without the overlay, and with it the chart does not render that name: the overlay changes a value this image is built from into something else; check the values keys of this image",
+                    Printable(&reference)
+                ),
+            ));
+        }
+        for (reference, at) in last_left {
+            let (file, line) = at
+                .rsplit_once(':')
+                .map_or((at.as_str(), "1"), |(f, l)| (f, l));
+            proof.diagnostics.push(Diagnostic::warning(
+                Code::NotReached,
+                file,
+                line.parse().unwrap_or(1),
+                1,
+                format!(
+                    "{} is rendered here and no value of the overlay points it at {base}: cover it with a node mirror (`imgsift hosts`) or a post-render kustomization (`imgsift overlay -o kustomize` over the render)",
+                    Printable(&reference)
+                ),
+            ));
+        }
+    }
+    proof
+}
+
+/// Whether the chart's values have this key path (whatever it holds).
+fn has_path(values: &gotemplate::Map, path: &[&str]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut map = values.clone();
+    for key in parents {
+        match map.get(key) {
+            Some(gotemplate::Value::Map(inner)) => map = inner,
+            _ => return false,
+        }
+    }
+    map.get(last).is_some()
 }

@@ -213,28 +213,7 @@ fn entry<'e>(
             return;
         }
         if doc.is_map(value) {
-            if let Some(found) = image_map(ex, value, scope, path) {
-                sink.composed(ex, found, path);
-                return;
-            }
-            if choices(ex, value, path, sink) {
-                return;
-            }
-            // Named image maps under one image key (kube-prometheus-stack's
-            // `upgradeJob.image.busybox`, `.kubectl`); other members are walked as usual.
-            let scope = enter(ex, value, path.len(), scope);
-            for (name, _, member) in doc.entries(value) {
-                path.key(name);
-                let found = doc
-                    .is_map(member)
-                    .then(|| image_map(ex, member, scope, path))
-                    .flatten();
-                match found {
-                    Some(found) => sink.composed(ex, found, path),
-                    None => visit(ex, member, path, scope, sink),
-                }
-                path.pop(1);
-            }
+            image_key_map(ex, value, path, scope, sink, 0);
             return;
         }
         if doc.is_seq(value) {
@@ -268,6 +247,40 @@ fn entry<'e>(
         return;
     }
     visit(ex, value, path, scope, sink);
+}
+
+/// How deep named image maps nest under one image key (`image.longhorn.engine` is 2).
+const NAMED_IMAGE_DEPTH: usize = 4;
+
+/// A mapping under an image key: an image map, Jupyter's choices, or named image maps, at
+/// any of a few levels (kube-prometheus-stack's `upgradeJob.image.busybox`, Longhorn's
+/// `image.longhorn.engine`, `image.csi.attacher`); other members are walked as usual.
+fn image_key_map<'e>(
+    ex: &mut Extractor<'e, '_>,
+    map: NodeId,
+    path: &mut KeyPath<'e>,
+    scope: Scope,
+    sink: &mut dyn Sink,
+    depth: usize,
+) {
+    let doc = ex.doc();
+    if let Some(found) = image_map(ex, map, scope, path) {
+        sink.composed(ex, found, path);
+        return;
+    }
+    if choices(ex, map, path, sink) {
+        return;
+    }
+    let scope = enter(ex, map, path.len(), scope);
+    for (name, _, member) in doc.entries(map) {
+        path.key(name);
+        if doc.is_map(member) && depth < NAMED_IMAGE_DEPTH {
+            image_key_map(ex, member, path, scope, sink, depth + 1);
+        } else {
+            visit(ex, member, path, scope, sink);
+        }
+        path.pop(1);
+    }
 }
 
 /// Items of a list under an image key: reference strings or image maps.

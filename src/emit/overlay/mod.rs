@@ -58,6 +58,9 @@ pub struct Overlay {
     /// Whether the inputs held nothing to overlay (no values document, no manifest image for
     /// the kustomize list).
     pub nothing: bool,
+    /// The overlay of each values document that changes (file, document, overlay), for the
+    /// render proof.
+    pub trees: Vec<(Arc<str>, u32, Tree)>,
 }
 
 /// One key to set.
@@ -105,8 +108,37 @@ impl DocOverlay {
     }
 }
 
+/// A key the render proof adds to a values document's overlay (a chart-wide registry key the
+/// chart's templates read before any per-image one, Bitnami's image-verification switch).
+#[derive(Debug, Clone)]
+pub struct Extra {
+    /// The values file and document the key is set in.
+    pub file: Arc<str>,
+    /// Its document index.
+    pub document: u32,
+    /// The key path from the document root.
+    pub path: Vec<String>,
+    /// The value.
+    pub value: Tree,
+    /// Why it is set, written beside it.
+    pub comment: String,
+}
+
 /// The overlay of a finished scan that recorded its values documents and entries.
 pub fn overlay(finished: &Finished, mapping: &Mapping, format: Format) -> Overlay {
+    overlay_with(finished, mapping, format, &[], true)
+}
+
+/// [`overlay`], with keys added to the values documents they name; `resolved_tags` says
+/// whether tags found by resolution are written in (a render proof may show that the chart
+/// fills them itself, and that writing one in changes it: a suffix appended twice).
+pub fn overlay_with(
+    finished: &Finished,
+    mapping: &Mapping,
+    format: Format,
+    extras: &[Extra],
+    resolved_tags: bool,
+) -> Overlay {
     let manifest_renames = match format {
         Format::Kustomize => manifest_renames(&finished.images, mapping),
         Format::Values => Vec::new(),
@@ -135,9 +167,17 @@ pub fn overlay(finished: &Finished, mapping: &Mapping, format: Format) -> Overla
                 .unwrap_or_default();
             entries.sort_by_key(|(_, shape, _)| shape.seq);
             entries.dedup_by_key(|(_, shape, _)| shape.seq);
-            plan_doc(doc, &entries, mapping)
+            let mut planned = plan_doc(doc, &entries, mapping, resolved_tags);
+            for extra in extras
+                .iter()
+                .filter(|e| *e.file == *doc.file && e.document == doc.document)
+            {
+                add_extra(&mut planned, extra);
+            }
+            planned
         })
         .collect();
+    let overlays = nest_subcharts(overlays);
     for doc in &overlays {
         diagnostics.extend(doc.diagnostics.iter().cloned());
     }
@@ -147,14 +187,122 @@ pub fn overlay(finished: &Finished, mapping: &Mapping, format: Format) -> Overla
         emitted: documents(format, mapping, &overlays, &manifest_renames),
         diagnostics,
         nothing: finished.values.docs.is_empty() && manifest_renames.is_empty(),
+        trees: overlays
+            .iter()
+            .filter(|o| !o.is_empty())
+            .map(|o| (Arc::clone(&o.file), o.document, o.tree.clone()))
+            .collect(),
     }
+}
+
+/// A vendored subchart's values (`<chart>/charts/<sub>/values.yaml`) are set through its
+/// parent's: the subchart's overlay moves under the key `<sub>` of the parent's overlay (its
+/// `global` to the parent's `global`, which Helm hands down), so that the one file given with
+/// `-f` to the parent's install reaches it. Without the parent among the documents, it stays.
+fn nest_subcharts(overlays: Vec<DocOverlay>) -> Vec<DocOverlay> {
+    let parent_of = |file: &str| -> Option<(String, String)> {
+        let folder = file.strip_suffix("/values.yaml")?;
+        let (charts, sub) = folder.rsplit_once('/')?;
+        let parent = charts.strip_suffix("/charts")?;
+        (!sub.is_empty() && !parent.contains("!/") && !sub.contains("!/"))
+            .then(|| (format!("{parent}/values.yaml"), sub.to_owned()))
+    };
+    let mut out: Vec<DocOverlay> = Vec::new();
+    let mut nested: Vec<(String, String, DocOverlay)> = Vec::new();
+    // Only a subchart whose parent's values are among the documents moves (a chart that
+    // itself sits in a folder named `charts` is no subchart).
+    let files: std::collections::BTreeSet<String> =
+        overlays.iter().map(|o| o.file.to_string()).collect();
+    for overlay in overlays {
+        match parent_of(&overlay.file) {
+            Some((parent, sub)) if overlay.document == 1 && files.contains(&parent) => {
+                nested.push((parent, sub, overlay));
+            }
+            _ => out.push(overlay),
+        }
+    }
+    for (parent, sub, child) in nested {
+        let Some(target) = out
+            .iter_mut()
+            .find(|o| *o.file == *parent && o.document == 1)
+        else {
+            out.push(child);
+            continue;
+        };
+        for (key, value) in child.tree.entries().iter().cloned() {
+            let holder = if key == "global" {
+                &mut target.tree
+            } else {
+                let at = value.at.clone();
+                match target.tree.map_at(&sub, &at) {
+                    Some(holder) => holder,
+                    None => continue,
+                }
+            };
+            merge_into(holder, &key, value);
+        }
+        for (path, comment) in child.comments {
+            let segs = path.segs();
+            let moved = if segs.first() == Some(&Seg::key("global")) {
+                path.clone()
+            } else {
+                KeyPathBuf(
+                    std::iter::once(Seg::key(sub.as_str()))
+                        .chain(segs.iter().cloned())
+                        .collect(),
+                )
+            };
+            target.comments.insert(moved, comment);
+        }
+        target.renamed.extend(child.renamed);
+        target.diagnostics.extend(child.diagnostics);
+    }
+    out
+}
+
+/// Sets `key` in a mapping, merging a mapping into one already there.
+fn merge_into(holder: &mut Tree, key: &str, value: Tree) {
+    if let (Node::Map(entries), Some(existing)) = (&value.node, holder.get_mut(key)) {
+        if existing.is_map() {
+            for (k, v) in entries.iter().cloned() {
+                merge_into(existing, &k, v);
+            }
+            return;
+        }
+    }
+    holder.set(key, value);
+}
+
+/// Sets an extra key in a document's overlay, with its comment.
+fn add_extra(overlay: &mut DocOverlay, extra: &Extra) {
+    let Some((last, parents)) = extra.path.split_last() else {
+        return;
+    };
+    let here = extra.value.at.clone();
+    let mut slot = &mut overlay.tree;
+    for key in parents {
+        let Some(next) = slot.map_at(key, &here) else {
+            return;
+        };
+        slot = next;
+    }
+    slot.set(last, extra.value.clone());
+    let keys: Vec<&str> = extra.path.iter().map(String::as_str).collect();
+    overlay
+        .comments
+        .insert(KeyPathBuf::default().join(&keys), extra.comment.clone());
 }
 
 /// A values entry to point at the registry: how it was composed and how it resolved.
 type Planned<'f> = (&'f ValuesEntry, &'f Shape, &'f Resolution);
 
 /// Plans the overlay of one values document from its entries, in walk order.
-fn plan_doc(values: &ValuesDoc, entries: &[Planned<'_>], mapping: &Mapping) -> DocOverlay {
+fn plan_doc(
+    values: &ValuesDoc,
+    entries: &[Planned<'_>],
+    mapping: &Mapping,
+    resolved_tags: bool,
+) -> DocOverlay {
     let mut overlay = DocOverlay {
         file: Arc::clone(&values.file),
         document: values.document,
@@ -167,7 +315,7 @@ fn plan_doc(values: &ValuesDoc, entries: &[Planned<'_>], mapping: &Mapping) -> D
     let mut order: Vec<KeyPathBuf> = Vec::new();
     for &(entry, shape, resolution) in entries {
         let (line, column) = (entry.source.line, entry.source.column);
-        match plan_entry(entry, shape, resolution, mapping) {
+        match plan_entry(entry, shape, resolution, mapping, resolved_tags) {
             Ok(Some((new_edits, renamed))) => {
                 overlay.renamed.push(renamed);
                 for edit in new_edits {
@@ -299,6 +447,7 @@ fn plan_entry(
     shape: &Shape,
     resolution: &Resolution,
     mapping: &Mapping,
+    resolved_tags: bool,
 ) -> Result<Edits, String> {
     let entry_path = &entry.source.path;
     let (source, resolved) = match resolution {
@@ -330,7 +479,7 @@ fn plan_entry(
         digest: source.digest().map(str::to_owned),
     };
     let tag_edit = |edits: &mut Vec<Edit>, at: KeyPathBuf| {
-        if resolved {
+        if resolved && resolved_tags {
             if let Some(tag) = source.tag() {
                 edits.push(Edit {
                     path: at,
