@@ -167,3 +167,37 @@ fn podspec_extraction_agrees_with_k8s_openapi_on_every_corpus_workload() {
     // fewer would mean some were never compared.
     assert_eq!(workloads, 75, "every corpus workload is compared");
 }
+
+#[test]
+fn an_operator_policy_joining_repository_image_and_version_names_its_images() {
+    let policy = r#"apiVersion: nvidia.com/v1
+kind: ClusterPolicy
+metadata:
+  name: cluster-policy
+spec:
+  driver:
+    repository: nvcr.io/nvidia
+    image: driver
+    version: "595.91.07"
+  vgpuManager:
+    enabled: false
+    repository: ""
+    image: vgpu-manager
+    version: ""
+  validator:
+    image: nvcr.io/nvidia/cloud-native/gpu-operator-validator:v26.7.0
+    repository: ignored
+  sandbox:
+    enabled: false
+    image: sandbox-device-plugin
+  steps:
+    - name: build
+      image: ubuntu
+"#;
+    let run = common::imgsift_stdin(&["scan", "-"], policy.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "docker.io/library/ubuntu:latest\nnvcr.io/nvidia/cloud-native/gpu-operator-validator:v26.7.0\nnvcr.io/nvidia/driver:595.91.07\n"
+    );
+}

@@ -359,3 +359,55 @@ notes: |
     assert_eq!(job["line"], 9, "{job}");
     assert_eq!(job["class"], "values");
 }
+
+#[test]
+fn nvidia_repository_image_and_version_are_joined_as_its_operator_joins_them() {
+    let values = r#"operator:
+  repository: nvcr.io/nvidia
+  image: gpu-operator
+  # version: defaults to the appVersion
+dcgm:
+  repository: nvcr.io/nvidia/cloud-native
+  image: dcgm
+  version: 4.6.0-1-ubuntu24.04
+vgpuManager:
+  enabled: false
+  repository: ""
+  image: vgpu-manager
+  version: ""
+exporter:
+  image: ghcr.io/example/exporter:1.0
+  repository: unused
+sidecar:
+  image: busybox
+  tag: "1.36"
+"#;
+    let run = common::imgsift_stdin(&["scan", "-o", "json", "-"], values.as_bytes());
+    let json = run.json();
+    let refs: Vec<&str> = json["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["ref"].as_str())
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            "docker.io/library/busybox:1.36",
+            "ghcr.io/example/exporter:1.0",
+            "nvcr.io/nvidia/cloud-native/dcgm:4.6.0-1-ubuntu24.04",
+        ],
+        "{}",
+        run.stderr
+    );
+    // The operator's tag is its chart's appVersion, unknown here; the unconfigured vGPU
+    // manager names no image at all (never docker.io/library/vgpu-manager).
+    let unresolved: Vec<&str> = json["unresolved"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["repository"].as_str())
+        .collect();
+    assert_eq!(unresolved, ["nvcr.io/nvidia/gpu-operator"]);
+    assert!(!run.stdout.contains("vgpu-manager"));
+}

@@ -89,7 +89,16 @@ fn walk_map<'e>(
         if in_metadata && key == "annotations" {
             annotations_map(ex, value, path);
         } else if key == "image" && doc.scalar(value).is_some() {
-            ex.candidate(value, path, Class::Crd);
+            match repository_beside(ex, id, value) {
+                // NVIDIA's ClusterPolicy: `repository` + `image` + `version`, joined by the
+                // operator; an empty `repository` names no image yet.
+                Some(Some(text)) => {
+                    let at = ex.locate(value);
+                    ex.candidate_text(&text, at, path, Class::Crd);
+                }
+                Some(None) => {}
+                None => ex.candidate(value, path, Class::Crd),
+            }
         } else if key_names_image(key) && doc.scalar(value).is_some() {
             ex.candidate_by_name(value, path, Class::Crd);
         } else {
@@ -97,4 +106,41 @@ fn walk_map<'e>(
         }
         path.pop(1);
     }
+}
+
+/// The reference an operator joins from `repository` + `image` + `version` (NVIDIA's GPU and
+/// network operators): `Some(None)` when the map has that shape but an empty `repository`,
+/// `None` when it is not that shape (the image is not a bare name, or a `tag` is beside it).
+fn repository_beside(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Option<Option<String>> {
+    let doc = ex.doc();
+    let name = doc.str(image)?.trim();
+    let bare = !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if !bare || doc.get(map, "tag").is_some() {
+        return None;
+    }
+    // A component switched off whose template left the repository out (NVIDIA's
+    // `vgpuManager: {enabled: false, image: vgpu-manager}`): its bare name is no reference.
+    let disabled = doc
+        .get(map, "enabled")
+        .and_then(|e| doc.text(e))
+        .is_some_and(|e| e.trim() == "false");
+    let Some(repository) = doc.get(map, "repository").and_then(|r| doc.str(r)) else {
+        return disabled.then_some(None);
+    };
+    let repository = repository.trim();
+    if repository.is_empty() {
+        return Some(None);
+    }
+    let version = doc
+        .get(map, "version")
+        .and_then(|v| doc.text(v))
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    Some(Some(match version {
+        Some(version) => format!("{}/{name}:{version}", repository.trim_end_matches('/')),
+        None => format!("{}/{name}", repository.trim_end_matches('/')),
+    }))
 }

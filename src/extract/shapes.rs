@@ -202,13 +202,23 @@ fn entry<'e>(
         if doc.scalar(value).is_some() {
             if doc.str(value).is_some() {
                 let found = if key == "image" {
-                    istio(ex, map, value, scope, path)
-                        .or_else(|| sibling_tag(ex, map, value))
-                        .unwrap_or_else(|| plain(ex, value))
+                    match istio(ex, map, value, scope, path) {
+                        Some(found) => Some(found),
+                        // NVIDIA's shape with an empty `repository` names no image (a
+                        // component to be configured, disabled by default).
+                        None => match repository_and_version(ex, map, value) {
+                            Some(found) => found,
+                            None => Some(
+                                sibling_tag(ex, map, value).unwrap_or_else(|| plain(ex, value)),
+                            ),
+                        },
+                    }
                 } else {
-                    plain(ex, value)
+                    Some(plain(ex, value))
                 };
-                sink.composed(ex, found, path);
+                if let Some(found) = found {
+                    sink.composed(ex, found, path);
+                }
             }
             return;
         }
@@ -397,6 +407,49 @@ fn istio(
             name: name.to_owned(),
         },
     })
+}
+
+/// NVIDIA's operators: `repository: nvcr.io/nvidia/cloud-native` + `image: gpu-operator` +
+/// `version: v26.7.0` is `nvcr.io/nvidia/cloud-native/gpu-operator:v26.7.0`, as their
+/// templates join them (`{{ .repository }}/{{ .image }}:{{ .version }}`). The image is a bare
+/// name beside a `repository` and no `tag` (a missing `version` is the chart's appVersion);
+/// the overlay rewrites the `repository`, as it rewrites Istio's `hub`.
+fn repository_and_version(
+    ex: &Extractor<'_, '_>,
+    map: NodeId,
+    image: NodeId,
+) -> Option<Option<Composed>> {
+    let doc = ex.doc();
+    let name = doc.str(image)?.trim();
+    let bare = !name.is_empty()
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        });
+    if !bare || doc.get(map, "tag").is_some() {
+        return None;
+    }
+    let repository_node = doc
+        .get(map, "repository")
+        .filter(|&r| doc.scalar(r).is_some())?;
+    let Some(repository) = text_of(ex, Some(repository_node)) else {
+        return Some(None);
+    };
+    let version = text_of(ex, part(ex, map, "version"));
+    let mut text = format!("{}/{name}", repository.trim_end_matches('/'));
+    if let Some(version) = version {
+        text.push(':');
+        text.push_str(version);
+    }
+    Some(Some(Composed {
+        untagged: version.is_none(),
+        text,
+        node: image,
+        default_tag_suffix: None,
+        parts: Parts::Hub {
+            hub: PartAt::Own("repository"),
+            name: name.to_owned(),
+        },
+    }))
 }
 
 /// Keys that hold the tag of an `image` beside them.
