@@ -138,7 +138,7 @@ fn every_corpus_chart_pulls_its_images_from_the_registry_or_names_those_it_canno
 #[test]
 fn real_helm_renders_the_proven_overlays_as_imgsift_does() {
     let scratch = Scratch::new();
-    for name in ["longhorn", "redis", "kube-prometheus-stack"] {
+    for name in ["longhorn", "redis", "kube-prometheus-stack", "traefik"] {
         let chart = corpus()
             .join("charts")
             .join(name)

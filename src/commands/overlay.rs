@@ -100,7 +100,111 @@ const CHART_WIDE: &[&[&str]] = &[
 ];
 
 /// How many renders one chart's proof may take.
-const MAX_ROUNDS: usize = 8;
+const MAX_ROUNDS: usize = 16;
+
+/// Keys to set in one round: path, value, why.
+type Candidate = Vec<(Vec<String>, String, String)>;
+
+/// The next keys to try for the images still wrong: a chart-wide registry key the values
+/// have (one value for every image: with --keep-registry-path, only when they come from one
+/// registry), else, for the first image still wrong, an image map of the values whose
+/// `registry` and `repository` are left empty for the templates to default (traefik's
+/// `image: {registry: null, repository: null}`), set to that image's name in the registry.
+fn next_candidate(
+    defaults: &gotemplate::Map,
+    outside: &[&crate::inventory::Image],
+    domains: &std::collections::BTreeSet<&str>,
+    mapping: &Mapping,
+    tried: &[Vec<String>],
+) -> Option<Candidate> {
+    let seen = |c: &Candidate| {
+        let key: Vec<String> = c.iter().map(|(p, _, _)| p.join(".")).collect();
+        tried.contains(&key)
+    };
+    if let Some(domain) = domains.iter().next() {
+        if !(mapping.keep_registry_path && domains.len() > 1) {
+            if let Ok(value) = mapping
+                .registry
+                .registry_for(domain, mapping.keep_registry_path)
+            {
+                for keys in CHART_WIDE {
+                    if !has_path(defaults, keys) {
+                        continue;
+                    }
+                    let candidate: Candidate = vec![(
+                        keys.iter().map(|s| (*s).to_owned()).collect(),
+                        value.clone(),
+                        "the chart's templates read this key before each image's own".to_owned(),
+                    )];
+                    if !seen(&candidate) {
+                        return Some(candidate);
+                    }
+                }
+            }
+        }
+    }
+    let image = outside.first()?;
+    let reference = &image.reference;
+    let registry = mapping
+        .registry
+        .registry_for(reference.domain(), mapping.keep_registry_path)
+        .ok()?;
+    let mut maps = Vec::new();
+    empty_image_maps(defaults, &mut Vec::new(), &mut maps);
+    for path in maps {
+        let with = |key: &str| {
+            let mut p = path.clone();
+            p.push(key.to_owned());
+            p
+        };
+        let candidate: Candidate = vec![
+            (
+                with("registry"),
+                registry.clone(),
+                "left empty for the chart's default registry".to_owned(),
+            ),
+            (
+                with("repository"),
+                reference.path().to_owned(),
+                "left empty for the chart's default repository".to_owned(),
+            ),
+        ];
+        if !seen(&candidate) {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// The paths of image maps (`image: {registry, repository}`) whose registry and repository
+/// are both empty or null, a few levels deep.
+fn empty_image_maps(map: &gotemplate::Map, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if path.len() > 6 {
+        return;
+    }
+    let empty = |v: Option<gotemplate::Value>| match v {
+        None | Some(gotemplate::Value::Nil) => true,
+        Some(gotemplate::Value::String(s)) => s.trim().is_empty(),
+        _ => false,
+    };
+    for (key, value) in map.entries() {
+        let gotemplate::Value::Map(inner) = value else {
+            continue;
+        };
+        path.push(key.to_string());
+        let keyed = inner.get("registry").is_some() && inner.get("repository").is_some();
+        if key.to_ascii_lowercase().ends_with("image")
+            && keyed
+            && empty(inner.get("registry"))
+            && empty(inner.get("repository"))
+        {
+            out.push(path.clone());
+        } else {
+            empty_image_maps(&inner, path, out);
+        }
+        path.pop();
+    }
+}
 
 /// What rendering with the overlay showed.
 struct Proof {
@@ -203,9 +307,9 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
                     .iter()
                     .any(|f| f.to_string_lossy() == file)
         };
-        let mut tried: Vec<usize> = Vec::new();
-        // The chart-wide key added in the last round, and how many images were left before.
-        let mut pending: Option<(usize, usize)> = None;
+        let mut tried: Vec<Vec<String>> = Vec::new();
+        // The keys added in the last round, and how many images were wrong before.
+        let mut pending: Option<(Vec<Vec<String>>, usize)> = None;
         let mut last_left: Vec<(String, String)> = Vec::new();
         let mut missing: Vec<(String, String)> = Vec::new();
         for _ in 0..MAX_ROUNDS {
@@ -291,9 +395,9 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
                 .collect();
             // A chart-wide key that did not lower the count is taken back, and the render
             // without it stands.
-            if let Some((index, before)) = pending.take() {
+            if let Some((paths, before)) = pending.take() {
                 if outside.len() + missing_now.len() >= before {
-                    proof.extras.retain(|e| e.path != *CHART_WIDE[index]);
+                    proof.extras.retain(|e| !paths.contains(&e.path));
                     continue;
                 }
             }
@@ -314,35 +418,28 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
             }
             let domains: std::collections::BTreeSet<&str> =
                 outside.iter().map(|i| i.reference.domain()).collect();
-            let next = (0..CHART_WIDE.len())
-                .find(|&i| !tried.contains(&i) && has_path(&defaults, CHART_WIDE[i]));
-            // One value for every image left: with --keep-registry-path, only when they come
-            // from one registry.
-            let (Some(index), Some(domain)) = (next, domains.iter().next()) else {
-                break;
-            };
-            if mapping.keep_registry_path && domains.len() > 1 {
-                break;
-            }
-            let Ok(value) = mapping
-                .registry
-                .registry_for(domain, mapping.keep_registry_path)
+            let Some(candidate) = next_candidate(&defaults, &outside, &domains, mapping, &tried)
             else {
                 break;
             };
-            tried.push(index);
-            pending = Some((index, outside.len() + missing.len()));
-            proof.extras.push(overlay::Extra {
-                file: std::sync::Arc::clone(&doc.file),
-                document: doc.document,
-                path: CHART_WIDE[index].iter().map(|s| (*s).to_owned()).collect(),
-                value: Tree::string(&value, here()),
-                comment: "the chart's templates read this key before each image's own".to_owned(),
-            });
+            tried.push(candidate.iter().map(|(p, _, _)| p.join(".")).collect());
+            pending = Some((
+                candidate.iter().map(|(p, _, _)| p.clone()).collect(),
+                outside.len() + missing.len(),
+            ));
+            for (path, value, comment) in candidate {
+                proof.extras.push(overlay::Extra {
+                    file: std::sync::Arc::clone(&doc.file),
+                    document: doc.document,
+                    path,
+                    value: Tree::string(&value, here()),
+                    comment,
+                });
+            }
         }
-        // A key added in the last round the rounds could not check is not kept.
-        if let Some((index, _)) = pending {
-            proof.extras.retain(|e| e.path != *CHART_WIDE[index]);
+        // Keys added in the last round the rounds could not check are not kept.
+        if let Some((paths, _)) = pending {
+            proof.extras.retain(|e| !paths.contains(&e.path));
         }
         for (reference, at) in missing {
             let (file, line) = at
