@@ -195,6 +195,17 @@ codes! {
     NotReached = "O004",
 }
 
+impl Code {
+    /// The codes of a chart that is not at hand (the list is known to be incomplete):
+    /// `--allow-missing-charts` makes them warnings, and the commands that fetch or point at
+    /// charts (`charts`, `mirror --charts`, `overlay --charts-registry`) leave them out.
+    pub const CHART_NOT_AT_HAND: [Code; 3] = [
+        Code::ChartMissing,
+        Code::ChartNotEmbedded,
+        Code::ChartNotFound,
+    ];
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -115,11 +115,7 @@ pub fn scan(
     let claimed = releases(options, charts, &mut inventory);
     inventory.merge_deferred(&claimed);
     if charts.allow_missing {
-        inventory.downgrade(&[
-            Code::ChartMissing,
-            Code::ChartNotEmbedded,
-            Code::ChartNotFound,
-        ]);
+        inventory.downgrade(&Code::CHART_NOT_AT_HAND);
     }
     for dir in inventory.values_dirs_without_chart() {
         if let Some(chart) = chart_beside(&dir, options) {

@@ -442,3 +442,25 @@ fn values_of_a_release_whose_chart_is_missing_are_not_called_unused() {
     );
     assert!(!run.stderr.contains("V002"), "{}", run.stderr);
 }
+
+#[test]
+fn a_config_map_too_large_to_be_values_is_not_kept_and_the_release_says_so() {
+    let scratch = common::Scratch::new();
+    // A dashboard-sized ConfigMap (over a mebibyte of data) of the name a release reads.
+    let big = "x".repeat((1 << 20) + 1);
+    scratch.write(
+        "cm.yaml",
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dash\n  namespace: apps\ndata:\n  values.yaml: {big}\n"),
+    );
+    scratch.write(
+        "release.yaml",
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: apps\nspec:\n  chart:\n    spec:\n      chart: web\n  valuesFrom:\n  - kind: ConfigMap\n    name: dash\n",
+    );
+    let run = scratch.run_limited(&["scan", "--allow-missing-charts", "."]);
+    common::assert_good_still_reported(&run);
+    assert!(
+        run.stderr.contains("warning[H007]") && run.stderr.contains("1 MiB each"),
+        "{}",
+        run.stderr
+    );
+}

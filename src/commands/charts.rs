@@ -21,15 +21,10 @@ pub(super) fn run(
     // Whether an image is resolved or used is not this command's concern: those warnings are
     // left to `scan`. A chart not at hand is what this command lists (LOCAL says so), not an
     // error of its run. Other errors, and warnings about charts and their sources, stay.
-    let missing = [
-        Code::ChartMissing,
-        Code::ChartNotEmbedded,
-        Code::ChartNotFound,
-    ];
     let diagnostics: Vec<_> = finished
         .diagnostics
         .iter()
-        .filter(|d| !missing.contains(&d.code))
+        .filter(|d| !Code::CHART_NOT_AT_HAND.contains(&d.code))
         .filter(|d| d.is_error() || !d.code.as_str().starts_with(['R', 'V']))
         .cloned()
         .collect();

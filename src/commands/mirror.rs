@@ -68,15 +68,10 @@ fn run_charts(
     };
     // Which charts to copy does not depend on whether they are at hand: a chart missing from
     // --charts-dir is one this run fetches, not an error of it.
-    let missing = [
-        crate::diag::Code::ChartMissing,
-        crate::diag::Code::ChartNotEmbedded,
-        crate::diag::Code::ChartNotFound,
-    ];
     let diagnostics: Vec<_> = finished
         .diagnostics
         .iter()
-        .filter(|d| !missing.contains(&d.code))
+        .filter(|d| !crate::diag::Code::CHART_NOT_AT_HAND.contains(&d.code))
         .cloned()
         .collect();
     io.deliver(

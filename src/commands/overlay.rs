@@ -7,7 +7,7 @@ use super::{Io, Outcome};
 use crate::config::{Config, OverlayConfig};
 use crate::diag::Code;
 use crate::diag::Diagnostic;
-use crate::documents::{At, Tree};
+use crate::documents::Tree;
 use crate::emit::files::Emitted;
 use crate::emit::overlay;
 use crate::escape::Printable;
@@ -73,12 +73,7 @@ pub(super) fn run(
         };
         emitted = Emitted { files, printed };
         // Where a chart is has no bearing on pointing its source at the mirror.
-        let missing = [
-            Code::ChartMissing,
-            Code::ChartNotEmbedded,
-            Code::ChartNotFound,
-        ];
-        diagnostics.retain(|d| !missing.contains(&d.code));
+        diagnostics.retain(|d| !Code::CHART_NOT_AT_HAND.contains(&d.code));
     }
     io.deliver(
         config.out_dir.as_deref(),
@@ -233,8 +228,35 @@ fn prove(run: &Config, mapping: &Mapping, finished: &Finished) -> Proof {
     }
 }
 
-fn here() -> At {
-    At::new(&std::sync::Arc::from("overlay"), 1, 1)
+/// An image of a render, as O004 names it, and where its first source is.
+#[derive(Clone)]
+struct Placed {
+    what: String,
+    file: std::sync::Arc<str>,
+    line: u64,
+}
+
+impl Placed {
+    fn of(image: &crate::inventory::Image, what: String) -> Placed {
+        let (file, line) = image
+            .sources
+            .first()
+            .map_or((std::sync::Arc::from(""), 1), |s| {
+                (std::sync::Arc::from(s.file.as_ref()), s.line)
+            });
+        Placed { what, file, line }
+    }
+
+    /// The O004 warning: the image, then `why`.
+    fn not_reached(&self, why: &str) -> Diagnostic {
+        Diagnostic::warning(
+            Code::NotReached,
+            &self.file,
+            self.line,
+            1,
+            format!("{} {why}", Printable(&self.what)),
+        )
+    }
 }
 
 /// Renders each chart of the inputs with the overlay (after its `-f` files and `--set`s, as
@@ -285,19 +307,33 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
         };
         let documents = renderer::documents(&baseline, &run.options.limits, &mut |_, _, _| true);
         let baseline = crate::pipeline::images_of(documents, &run.options);
-        let Ok(pairs) = crate::registry::mapping::plan(&baseline.images, mapping) else {
+        // Each image of the render and the name it must have with the overlay (its own, when
+        // it is in the registry already).
+        let wanted: Option<Vec<(String, Placed)>> = baseline
+            .images
+            .iter()
+            .map(|i| {
+                let name = if mapping.registry.holds(&i.reference) {
+                    i.reference.to_string()
+                } else {
+                    mapping
+                        .registry
+                        .map(&i.reference, mapping.keep_registry_path)
+                        .ok()?
+                        .to_string()
+                };
+                Some((
+                    name.clone(),
+                    Placed::of(i, format!("{} (to be {name})", i.reference)),
+                ))
+            })
+            .collect();
+        let Some(wanted) = wanted else {
             continue;
         };
         proof.charts += 1;
-        let mut expected: std::collections::BTreeSet<String> =
-            pairs.into_iter().map(|p| p.target).collect();
-        expected.extend(
-            baseline
-                .images
-                .iter()
-                .filter(|i| mapping.registry.holds(&i.reference))
-                .map(|i| i.reference.to_string()),
-        );
+        let expected: std::collections::BTreeSet<&str> =
+            wanted.iter().map(|(name, _)| name.as_str()).collect();
         // The overlays that apply to this render: the chart's own values (its subcharts'
         // nested in it) and the `-f` files of the render.
         let applies = |file: &str| {
@@ -310,8 +346,8 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
         let mut tried: Vec<Vec<String>> = Vec::new();
         // The keys added in the last round, and how many images were wrong before.
         let mut pending: Option<(Vec<Vec<String>>, usize)> = None;
-        let mut last_left: Vec<(String, String)> = Vec::new();
-        let mut missing: Vec<(String, String)> = Vec::new();
+        let mut last_left: Vec<Placed> = Vec::new();
+        let mut missing: Vec<Placed> = Vec::new();
         for _ in 0..MAX_ROUNDS {
             let overlay = overlay::overlay_with(
                 finished,
@@ -320,15 +356,17 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
                 &proof.extras,
                 resolved_tags,
             );
-            let Ok(user) = helm_render::user_values(&options) else {
-                break;
-            };
+            // The run's values, then the overlay over them (merging copies what it changes,
+            // so `user` stays as read).
+            let with_overlay = gotemplate::Map::new();
+            helm_render::merge_maps(&with_overlay, &user);
             for (_, _, tree) in overlay.trees.iter().filter(|(f, _, _)| applies(f)) {
                 if let Ok(map) = crate::render::release::tree_values(tree) {
-                    helm_render::merge_maps(&user, &map);
+                    helm_render::merge_maps(&with_overlay, &map);
                 }
             }
-            let Ok(rendered) = helm_render::render_chart(chart.clone(), &user, &options) else {
+            let Ok(rendered) = helm_render::render_chart(chart.clone(), &with_overlay, &options)
+            else {
                 break;
             };
             let refused = rendered
@@ -347,7 +385,7 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
                             kind: crate::documents::ScalarKind::Bool,
                             literal: false,
                         },
-                        at: here(),
+                        at: overlay::written_at(),
                     },
                     comment:
                         "the chart refuses images it does not know, and this overlay changes them"
@@ -361,37 +399,17 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
             let outside: Vec<&crate::inventory::Image> = images
                 .images
                 .iter()
-                .filter(|i| !expected.contains(&i.reference.to_string()))
+                .filter(|i| !expected.contains(i.reference.to_string().as_str()))
                 .collect();
             let rendered_now: std::collections::BTreeSet<String> = images
                 .images
                 .iter()
                 .map(|i| i.reference.to_string())
                 .collect();
-            let missing_now: Vec<(String, String)> = baseline
-                .images
+            let missing_now: Vec<Placed> = wanted
                 .iter()
-                .filter_map(|i| {
-                    let target = mapping
-                        .registry
-                        .map(&i.reference, mapping.keep_registry_path)
-                        .ok()?
-                        .to_string();
-                    let held = mapping.registry.holds(&i.reference);
-                    let name = if held {
-                        i.reference.to_string()
-                    } else {
-                        target
-                    };
-                    (!rendered_now.contains(&name)).then(|| {
-                        let at = i
-                            .sources
-                            .first()
-                            .map(|s| format!("{}:{}", s.file, s.line))
-                            .unwrap_or_default();
-                        (format!("{} (to be {name})", i.reference), at)
-                    })
-                })
+                .filter(|(name, _)| !rendered_now.contains(name))
+                .map(|(_, placed)| placed.clone())
                 .collect();
             // A chart-wide key that did not lower the count is taken back, and the render
             // without it stands.
@@ -404,14 +422,7 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
             missing = missing_now;
             last_left = outside
                 .iter()
-                .map(|i| {
-                    let at = i
-                        .sources
-                        .first()
-                        .map(|s| format!("{}:{}", s.file, s.line))
-                        .unwrap_or_default();
-                    (i.reference.to_string(), at)
-                })
+                .map(|i| Placed::of(i, i.reference.to_string()))
                 .collect();
             if outside.is_empty() && missing.is_empty() {
                 break;
@@ -432,7 +443,7 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
                     file: std::sync::Arc::clone(&doc.file),
                     document: doc.document,
                     path,
-                    value: Tree::string(&value, here()),
+                    value: Tree::string(&value, overlay::written_at()),
                     comment,
                 });
             }
@@ -441,35 +452,15 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
         if let Some((paths, _)) = pending {
             proof.extras.retain(|e| !paths.contains(&e.path));
         }
-        for (reference, at) in missing {
-            let (file, line) = at
-                .rsplit_once(':')
-                .map_or((at.as_str(), "1"), |(f, l)| (f, l));
-            proof.diagnostics.push(Diagnostic::warning(
-                Code::NotReached,
-                file,
-                line.parse().unwrap_or(1),
-                1,
-                format!(
-                    "{} is pulled without the overlay, and with it the chart does not render that name: the overlay changes a value this image is built from into something else; check the values keys of this image",
-                    Printable(&reference)
-                ),
+        for placed in missing {
+            proof.diagnostics.push(placed.not_reached(
+                "is pulled without the overlay, and with it the chart does not render that name: the overlay changes a value this image is built from into something else; check the values keys of this image",
             ));
         }
-        for (reference, at) in last_left {
-            let (file, line) = at
-                .rsplit_once(':')
-                .map_or((at.as_str(), "1"), |(f, l)| (f, l));
-            proof.diagnostics.push(Diagnostic::warning(
-                Code::NotReached,
-                file,
-                line.parse().unwrap_or(1),
-                1,
-                format!(
-                    "{} is rendered here and no value of the overlay points it at {base}: cover it with a node mirror (`imgsift hosts`) or a post-render kustomization (`imgsift overlay -o kustomize` over the render)",
-                    Printable(&reference)
-                ),
-            ));
+        for placed in last_left {
+            proof.diagnostics.push(placed.not_reached(&format!(
+                "is rendered here and no value of the overlay points it at {base}: cover it with a node mirror (`imgsift hosts`) or a post-render kustomization (`imgsift overlay -o kustomize` over the render)"
+            )));
         }
     }
     proof

@@ -64,7 +64,7 @@ pub fn write(out: &mut dyn Write, charts: &[ChartEntry], format: Format) -> io::
             writeln!(out, "{text}")
         }
         Format::Table => {
-            let rows: Vec<[String; 5]> = charts
+            let rows: Vec<Vec<String>> = charts
                 .iter()
                 .map(|entry| {
                     let first = entry.uses.first().map_or_else(String::new, |(by, at)| {
@@ -76,7 +76,7 @@ pub fn write(out: &mut dyn Write, charts: &[ChartEntry], format: Format) -> io::
                         }
                         text
                     });
-                    [
+                    vec![
                         or_dash(&entry.chart.name),
                         or_dash(&entry.chart.version),
                         or_dash(&entry.chart.repository),
@@ -88,27 +88,11 @@ pub fn write(out: &mut dyn Write, charts: &[ChartEntry], format: Format) -> io::
                     ]
                 })
                 .collect();
-            let header = ["CHART", "VERSION", "REPOSITORY", "LOCAL", "REFERENCED BY"];
-            let width = |column: usize| {
-                rows.iter()
-                    .filter_map(|row| row.get(column))
-                    .map(|cell| cell.chars().count())
-                    .chain(header.get(column).map(|h| h.len()))
-                    .max()
-                    .unwrap_or(0)
-            };
-            let (w0, w1, w2, w3) = (width(0), width(1), width(2), width(3));
-            writeln!(
+            super::table::write_aligned(
                 out,
-                "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
-                header[0], header[1], header[2], header[3], header[4]
+                &["CHART", "VERSION", "REPOSITORY", "LOCAL", "REFERENCED BY"],
+                &rows,
             )?;
-            for [name, version, repository, local, by] in &rows {
-                writeln!(
-                    out,
-                    "{name:w0$}  {version:w1$}  {repository:w2$}  {local:w3$}  {by}"
-                )?;
-            }
             writeln!(
                 out,
                 "{} chart{}",

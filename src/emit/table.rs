@@ -36,34 +36,59 @@ fn first_source(image: &Image) -> String {
 
 /// Writes an aligned table with a header row.
 pub fn write_table(out: &mut dyn Write, inventory: &Finished) -> io::Result<()> {
-    let rows: Vec<[String; 3]> = inventory
+    let rows: Vec<Vec<String>> = inventory
         .images
         .iter()
         .map(|image| {
-            [
+            vec![
                 image.reference.to_string(),
                 classes(image),
                 first_source(image),
             ]
         })
         .collect();
-    let header = ["IMAGE", "CLASS", "SOURCE"];
-    let width = |column: usize| {
-        rows.iter()
-            .map(|row| row[column].chars().count())
-            .chain([header[column].len()])
-            .max()
-            .unwrap_or(0)
-    };
-    let (w0, w1) = (width(0), width(1));
-    writeln!(out, "{:w0$}  {:w1$}  {}", header[0], header[1], header[2])?;
-    for [image, class, source] in &rows {
-        writeln!(out, "{image:w0$}  {class:w1$}  {source}")?;
-    }
+    write_aligned(out, &["IMAGE", "CLASS", "SOURCE"], &rows)?;
     writeln!(
         out,
         "{} image{}",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     )
+}
+
+/// Writes `header` and `rows`, every column but the last padded to its widest cell (in
+/// characters), two spaces apart.
+pub(crate) fn write_aligned(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> io::Result<()> {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|column| {
+            rows.iter()
+                .filter_map(|row| row.get(column))
+                .map(|cell| cell.chars().count())
+                .chain(header.get(column).map(|h| h.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let cells: Vec<&str> = cells.collect();
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                text.push_str(cell);
+            } else {
+                let pad = widths.get(i).copied().unwrap_or(0);
+                text.push_str(&format!("{cell:pad$}  "));
+            }
+        }
+        text
+    };
+    writeln!(out, "{}", line(&mut header.iter().copied()))?;
+    for row in rows {
+        writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
+    }
+    Ok(())
 }

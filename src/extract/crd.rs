@@ -114,11 +114,7 @@ fn walk_map<'e>(
 fn repository_beside(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Option<Option<String>> {
     let doc = ex.doc();
     let name = doc.str(image)?.trim();
-    let bare = !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        });
-    if !bare || doc.get(map, "tag").is_some() {
+    if !super::rules::is_bare_name(name) || doc.get(map, "tag").is_some() {
         return None;
     }
     // A component switched off whose template left the repository out (NVIDIA's

@@ -200,9 +200,22 @@ fn extract_object<'e>(
                 document: ex.document(),
             });
         }
-        if let Some(kind) = crate::render::objects::Kind::of(&object.api_version, &kind) {
+    }
+    let kept = if ex.depth() == 0 {
+        crate::render::objects::Kind::of(&object.api_version, &kind)
+    } else {
+        None
+    };
+    if let Some(kept) = kept {
+        // A ConfigMap is kept for `valuesFrom`; one too large to be a values file (a
+        // dashboard) is not copied, and a release that names it is told so.
+        if kept == crate::render::objects::Kind::ConfigMap
+            && crate::render::objects::data_bytes(doc, id) > crate::render::objects::CONFIG_MAP_MAX
+        {
+            ex.out.config_maps_dropped = true;
+        } else {
             ex.out.objects.push(crate::render::objects::Found {
-                kind,
+                kind: kept,
                 tree: Tree::from_doc(doc, id, ex.file()),
                 document: ex.document(),
                 root: None,
@@ -210,9 +223,7 @@ fn extract_object<'e>(
         }
     }
     // A HelmRelease kept for rendering: its `spec.values` are read by its release.
-    let release = ex.depth() == 0
-        && crate::render::objects::Kind::of(&object.api_version, &kind)
-            == Some(crate::render::objects::Kind::HelmRelease);
+    let release = kept == Some(crate::render::objects::Kind::HelmRelease);
     let previous = ex.object.replace(Arc::new(object));
     if kube::is_builtin(&group, &kind) {
         builtin_object(ex, id, &group, &kind, path);

@@ -249,6 +249,8 @@ pub struct Output {
     /// Flux and Argo CD objects and ConfigMaps, for the releases rendered once the run is
     /// scanned.
     pub objects: Vec<crate::render::objects::Found>,
+    /// A ConfigMap of the document was too large to keep for `valuesFrom`.
+    pub config_maps_dropped: bool,
     /// Charts that values name (deployKF's `charts.<name>.{name, version, repository}`).
     pub chart_uses: Vec<crate::render::uses::ChartUse>,
 }

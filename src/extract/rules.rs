@@ -112,6 +112,15 @@ pub fn is_placeholder(text: &str) -> bool {
     })
 }
 
+/// Whether a string is a bare image name that a chart or operator joins with a hub or a
+/// repository (`proxyv2`, `gpu-operator`): lowercase letters, digits, `-`, `_` and `.` only.
+pub fn is_bare_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
+}
+
 /// Whether a guessed string is qualified enough to be an image: it has a `/`, a tag or a
 /// digest. A bare word (`nginx`, `true`, `Always`) is never taken for an image by a guess.
 pub fn is_qualified(text: &str) -> bool {

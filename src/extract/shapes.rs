@@ -360,11 +360,7 @@ fn istio(
     path: &KeyPath<'_>,
 ) -> Option<Composed> {
     let name = ex.doc().str(image)?.trim();
-    let bare = !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        });
-    if !bare {
+    if !super::rules::is_bare_name(name) {
         return None;
     }
     let (hub_node, hub_at) = match part(ex, map, "hub") {
@@ -421,11 +417,7 @@ fn repository_and_version(
 ) -> Option<Option<Composed>> {
     let doc = ex.doc();
     let name = doc.str(image)?.trim();
-    let bare = !name.is_empty()
-        && name.bytes().all(|b| {
-            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-        });
-    if !bare || doc.get(map, "tag").is_some() {
+    if !super::rules::is_bare_name(name) || doc.get(map, "tag").is_some() {
         return None;
     }
     let repository_node = doc

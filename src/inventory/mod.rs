@@ -133,6 +133,7 @@ impl Inventory {
         self.charts.extend(output.charts);
         self.values_docs.extend(output.values_docs);
         self.helm_charts.extend(output.helm_charts);
+        self.config_maps_dropped |= output.config_maps_dropped;
         self.keep_objects(output.objects);
         self.chart_uses.extend(output.chart_uses);
     }

@@ -607,8 +607,9 @@ fn value_reference(
         if !optional {
             let budget = if objects.config_maps_dropped {
                 format!(
-                    " (this run kept ConfigMaps up to {} MiB and left the rest out: it may be one of them)",
-                    super::objects::CONFIG_MAP_BUDGET >> 20
+                    " (this run kept ConfigMaps up to {} MiB in all and {} MiB each, and left the rest out: it may be one of them)",
+                    super::objects::CONFIG_MAP_BUDGET >> 20,
+                    super::objects::CONFIG_MAP_MAX >> 20
                 )
             } else {
                 String::new()

@@ -20,6 +20,22 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 /// scan holds many that no release names: dashboards, scripts).
 pub const CONFIG_MAP_BUDGET: u64 = 64 << 20;
 
+/// Bytes of `data` past which one ConfigMap is not kept: far more than a values file, and what
+/// a dashboard or a script bundle holds.
+pub const CONFIG_MAP_MAX: u64 = 1 << 20;
+
+/// The bytes of a ConfigMap's `data` values, counted without copying them.
+pub fn data_bytes(doc: &crate::documents::Doc<'_>, id: crate::documents::NodeId) -> u64 {
+    doc.get(id, "data").map_or(0, |data| {
+        doc.entries(data)
+            .iter()
+            .map(|(key, _, value)| {
+                key.len() as u64 + doc.text(*value).map_or(0, |t| t.len() as u64)
+            })
+            .sum()
+    })
+}
+
 /// What a kept object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -171,8 +187,8 @@ impl Found {
 #[derive(Debug, Default)]
 pub struct Objects {
     list: Vec<Found>,
-    /// A ConfigMap of the run was left out past [`CONFIG_MAP_BUDGET`]: a `valuesFrom` that
-    /// finds none may name it.
+    /// A ConfigMap of the run was left out past [`CONFIG_MAP_BUDGET`] or [`CONFIG_MAP_MAX`]: a
+    /// `valuesFrom` that finds none may name it.
     pub config_maps_dropped: bool,
 }
 

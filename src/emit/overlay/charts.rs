@@ -17,15 +17,16 @@
 //! a note says where to set the repository by hand.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use crate::documents::{At, Node, ScalarKind, Tree};
+use crate::documents::{Node, ScalarKind, Tree};
 use crate::emit::files::{Emitted, OutputFile};
 use crate::emit::yaml::{self, Comments};
 use crate::escape::Printable;
 use crate::inventory::Finished;
 use crate::registry::Registry;
 use crate::render::objects::{Found, Kind};
+
+use super::written_at as here;
 
 /// What the chart overlay of a run is.
 #[derive(Debug, Clone)]
@@ -41,10 +42,6 @@ impl ChartOverlay {
     pub fn emitted(&self) -> Emitted {
         Emitted::as_documents(self.files.clone())
     }
-}
-
-fn here() -> At {
-    At::new(&Arc::from("overlay"), 1, 1)
 }
 
 fn string(text: &str) -> Tree {

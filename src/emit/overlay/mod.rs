@@ -108,6 +108,11 @@ impl DocOverlay {
     }
 }
 
+/// Where a key the overlay writes stands: in the overlay itself, not in any input.
+pub fn written_at() -> At {
+    At::new(&Arc::from("overlay"), 1, 1)
+}
+
 /// A key the render proof adds to a values document's overlay (a chart-wide registry key the
 /// chart's templates read before any per-image one, Bitnami's image-verification switch).
 #[derive(Debug, Clone)]
