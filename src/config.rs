@@ -338,6 +338,7 @@ impl Config {
                 // What `render` prints may be applied: its random Secrets must be as
                 // unpredictable as Helm's.
                 options.os_random = true;
+                options.untraced = true;
                 (
                     Vec::new(),
                     ExtractOptions::default(),

@@ -19,7 +19,7 @@ use regex::Regex;
 
 pub mod written;
 
-pub use written::strip_tag_and_digest;
+pub use written::{parts_of, strip_tag_and_digest};
 
 /// Domain given to references that name none.
 pub const DEFAULT_DOMAIN: &str = "docker.io";

@@ -100,9 +100,39 @@ const MAX_ROUNDS: usize = 16;
 /// Keys to set in one round: path, value, why.
 type Candidate = Vec<(Vec<String>, String, String)>;
 
+/// Whether a candidate was tried already.
+fn tried_before(candidate: &Candidate, tried: &[Vec<String>]) -> bool {
+    let key: Vec<String> = candidate.iter().map(|(p, _, _)| p.join(".")).collect();
+    tried.contains(&key)
+}
+
+/// Where a rendered image is written (template, line, key path, object): the same place in
+/// renders with and without the overlay.
+type Position = (String, u64, String, Option<String>);
+
+fn position(source: &crate::inventory::Source) -> Position {
+    (
+        source.file.to_string(),
+        source.line,
+        source.path.to_string(),
+        source
+            .object
+            .as_deref()
+            .map(|o| format!("{}/{}", o.kind, o.name.as_deref().unwrap_or_default())),
+    )
+}
+
+/// The name each rendered place must print with the overlay: the name in the registry of
+/// what it prints without it.
+struct Wanted {
+    names: std::collections::BTreeMap<Position, String>,
+}
+
 /// The next keys to try for the images still wrong: a chart-wide registry key the values
 /// have (one value for every image: with --keep-registry-path, only when they come from one
-/// registry), else, for the first image still wrong, an image map of the values whose
+/// registry); else the values keys the trace of the render without the overlay names at the
+/// start of each image's name still not rendered, set so that the name becomes the one in the
+/// registry; else, for the first image still wrong, an image map of the values whose
 /// `registry` and `repository` are left empty for the templates to default (traefik's
 /// `image: {registry: null, repository: null}`), set to that image's name in the registry.
 fn next_candidate(
@@ -110,12 +140,10 @@ fn next_candidate(
     outside: &[&crate::inventory::Image],
     domains: &std::collections::BTreeSet<&str>,
     mapping: &Mapping,
+    wanted: &Wanted,
     tried: &[Vec<String>],
 ) -> Option<Candidate> {
-    let seen = |c: &Candidate| {
-        let key: Vec<String> = c.iter().map(|(p, _, _)| p.join(".")).collect();
-        tried.contains(&key)
-    };
+    let seen = |c: &Candidate| tried_before(c, tried);
     if let Some(domain) = domains.iter().next() {
         if !(mapping.keep_registry_path && domains.len() > 1) {
             if let Ok(value) = mapping
@@ -137,6 +165,9 @@ fn next_candidate(
                 }
             }
         }
+    }
+    if let Some(candidate) = traced_candidate(wanted, outside).filter(|c| !seen(c)) {
+        return Some(candidate);
     }
     let image = outside.first()?;
     let reference = &image.reference;
@@ -169,6 +200,66 @@ fn next_candidate(
         }
     }
     None
+}
+
+/// For every image rendered outside the registry with the overlay so far, the values key its
+/// name starts with in that render, and the value that makes the render print the name its
+/// place must have: that name less the text that follows the key's (so `docker.io` of
+/// `docker.io/acme/web:1` becomes the registry, `nginx` of `nginx:1.25` becomes
+/// `REGISTRY/library/nginx`). The trace of the render with the overlay is the one that counts:
+/// a key the overlay set that the templates prefer (`registry` over `defaultRegistry`) is the
+/// one to correct. A key that holds one name for several images gets the first image's; the
+/// proof shows whether the others follow.
+fn traced_candidate(wanted: &Wanted, outside: &[&crate::inventory::Image]) -> Option<Candidate> {
+    let mut candidate: Candidate = Vec::new();
+    for image in outside {
+        let fix = image.sources.iter().find_map(|s| {
+            let name = wanted.names.get(&position(s))?;
+            traced_fix(s, name)
+        });
+        if let Some(fix) = fix {
+            if !candidate.iter().any(|(path, _, _)| *path == fix.0) {
+                candidate.push(fix);
+            }
+        }
+    }
+    (!candidate.is_empty()).then_some(candidate)
+}
+
+/// The key and value that make `source`'s rendered text the image `name`.
+fn traced_fix(
+    source: &crate::inventory::Source,
+    name: &str,
+) -> Option<(Vec<String>, String, String)> {
+    let key = source.name_key()?;
+    if !key.whole {
+        return None;
+    }
+    // Lists are replaced whole by Helm: a key inside one is not set on its own.
+    let path: Vec<String> = key
+        .key
+        .segs()
+        .iter()
+        .map(|s| s.as_key().map(str::to_owned))
+        .collect::<Option<_>>()?;
+    let raw = &source.raw;
+    let rest = raw.get(key.text.len()..)?;
+    let (_, tag, digest) = crate::reference::written::split_as_written(raw);
+    // A name written without tag pulls `latest`: the text after the key has none either.
+    let name = if tag.is_empty() && digest.is_empty() {
+        name.strip_suffix(":latest").unwrap_or(name)
+    } else {
+        name
+    };
+    let value = name.strip_suffix(rest).filter(|v| !v.is_empty())?;
+    Some((
+        path,
+        value.to_owned(),
+        format!(
+            "the chart's templates start the name {} with this key",
+            Printable(raw)
+        ),
+    ))
 }
 
 /// The paths of image maps (`image: {registry, repository}`) whose registry and repository
@@ -234,6 +325,8 @@ struct Placed {
     what: String,
     file: std::sync::Arc<str>,
     line: u64,
+    /// What covers it when no value moves it.
+    cover: String,
 }
 
 impl Placed {
@@ -244,7 +337,12 @@ impl Placed {
             .map_or((std::sync::Arc::from(""), 1), |s| {
                 (std::sync::Arc::from(s.file.as_ref()), s.line)
             });
-        Placed { what, file, line }
+        Placed {
+            what,
+            file,
+            line,
+            cover: String::new(),
+        }
     }
 
     /// The O004 warning: the image, then `why`.
@@ -330,6 +428,20 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
             .collect();
         let Some(wanted) = wanted else {
             continue;
+        };
+        let traced = Wanted {
+            names: baseline
+                .images
+                .iter()
+                .zip(&wanted)
+                .flat_map(|(image, (name, _))| {
+                    image
+                        .sources
+                        .iter()
+                        .filter(|s| s.values.is_traced())
+                        .map(move |s| (position(s), name.clone()))
+                })
+                .collect(),
         };
         proof.charts += 1;
         let expected: std::collections::BTreeSet<&str> =
@@ -422,14 +534,31 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
             missing = missing_now;
             last_left = outside
                 .iter()
-                .map(|i| Placed::of(i, i.reference.to_string()))
+                .map(|i| {
+                    // The name its place must have, when the place was rendered without the
+                    // overlay too.
+                    let what = match i
+                        .sources
+                        .iter()
+                        .find_map(|s| traced.names.get(&position(s)))
+                    {
+                        Some(name) if *name != i.reference.to_string() => {
+                            format!("{} (to be {name})", i.reference)
+                        }
+                        _ => i.reference.to_string(),
+                    };
+                    let mut placed = Placed::of(i, what);
+                    placed.cover = cover_of(i);
+                    placed
+                })
                 .collect();
             if outside.is_empty() && missing.is_empty() {
                 break;
             }
             let domains: std::collections::BTreeSet<&str> =
                 outside.iter().map(|i| i.reference.domain()).collect();
-            let Some(candidate) = next_candidate(&defaults, &outside, &domains, mapping, &tried)
+            let Some(candidate) =
+                next_candidate(&defaults, &outside, &domains, mapping, &traced, &tried)
             else {
                 break;
             };
@@ -453,17 +582,59 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
             proof.extras.retain(|e| !paths.contains(&e.path));
         }
         for placed in missing {
+            // The same template line still renders an image outside the registry: the
+            // warning below says why.
+            if last_left
+                .iter()
+                .any(|l| l.file == placed.file && l.line == placed.line)
+            {
+                continue;
+            }
             proof.diagnostics.push(placed.not_reached(
                 "is pulled without the overlay, and with it the chart does not render that name: the overlay changes a value this image is built from into something else; check the values keys of this image",
             ));
         }
         for placed in last_left {
-            proof.diagnostics.push(placed.not_reached(&format!(
-                "is rendered here and no value of the overlay points it at {base}: cover it with a node mirror (`imgsift hosts`) or a post-render kustomization (`imgsift overlay -o kustomize` over the render)"
-            )));
+            let why = format!(
+                "is rendered here and no value of the overlay points it at {base}: {}",
+                placed.cover
+            );
+            proof.diagnostics.push(placed.not_reached(&why));
         }
     }
     proof
+}
+
+/// What covers a rendered image that no value moves, and why no value does: a post-render
+/// kustomization for a container's image (kustomize's `images:` rewrites those fields), a
+/// node mirror for an image held elsewhere (an operator's flag, a custom resource, a config),
+/// which no post-render rename reaches.
+fn cover_of(image: &crate::inventory::Image) -> String {
+    let source = image.sources.first();
+    let reason = match source.and_then(|s| s.name_key()) {
+        Some(key) => format!(
+            "its name starts with values key {}, which the overlay cannot set on its own (in a list Helm replaces whole, or cut by a template function)",
+            key.key
+        ),
+        None if source.is_some_and(|s| s.template_only()) => {
+            "the template writes it (no values key prints any of it)".to_owned()
+        }
+        None if source.is_some_and(|s| s.name_from_template()) => {
+            "the template writes the start of its name (no values key prints its registry)"
+                .to_owned()
+        }
+        None => "no values key that builds it is known".to_owned(),
+    };
+    let podspec = image
+        .sources
+        .iter()
+        .all(|s| s.class == crate::extract::Class::Podspec);
+    let cover = if podspec {
+        "cover it with a post-render kustomization (`imgsift overlay -o kustomize` gives its `images:` entry, for a kustomization over the render)"
+    } else {
+        "cover it with a node mirror (`imgsift hosts`): it is not a container's image field, so no post-render `images:` entry reaches it"
+    };
+    format!("{reason}; {cover}")
 }
 
 /// Whether the chart's values have this key path (whatever it holds).

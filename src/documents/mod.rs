@@ -3,6 +3,7 @@
 //! - `split.rs` cuts a stream into document pieces without parsing it;
 //! - `read.rs` turns a piece into text (UTF-8, byte order marks) and parsed documents, with
 //!   the diagnostics every reader of documents gives in the same words;
+//! - `path.rs`: key paths, walked and owned (extractors and renderers name keys with them);
 //! - `yaml.rs` is the parsed form: a bounded arena of nodes with positions ([`Doc`]);
 //! - `tree.rs` is the owned form that renderers build and change, every node keeping where
 //!   its text came from ([`Tree`]).
@@ -10,6 +11,7 @@
 //! Deciding what a document means is the extractors' job; where a document comes from, the
 //! inputs' and renderers'.
 
+pub mod path;
 pub mod read;
 pub mod split;
 pub mod tree;
@@ -75,6 +77,58 @@ impl Steps {
     }
 }
 
+/// A values key that a rendered text was printed from, found by tracing the render: the key
+/// in the release's values (a subchart's under its name), where it is set, and the text it
+/// gave. A `Chart.yaml` field a template defaults to (`appVersion`) is one too.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ValuesKey {
+    /// The key path (`image.registry`, `redis.image.tag`), or the `Chart.yaml` field.
+    pub key: path::KeyPathBuf,
+    /// Whether the key is a `Chart.yaml` field rather than a value.
+    pub metadata: bool,
+    /// Where it is set (a values file, the chart's `values.yaml`, `Chart.yaml`), when known.
+    pub at: Option<(Arc<str>, u64, u64)>,
+    /// The text it gave to the rendered string.
+    pub text: String,
+    /// Whether that text is the key's whole value (not cut by a function: `trimPrefix`).
+    pub whole: bool,
+    /// Which line of the rendered scalar the text is on, counted from its first line (0): a
+    /// scalar holding a config (a ConfigMap's file) has keys on many lines.
+    pub line_in: u64,
+}
+
+/// The values keys a rendered string was printed from, in the order they appear in it: `None`
+/// for text that no render traced, an empty list for rendered text that no value printed.
+/// Cheap to clone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Traced(pub Option<Arc<[ValuesKey]>>);
+
+impl Traced {
+    /// Whether a traced render printed the text.
+    pub fn is_traced(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Whether both are the same list in memory (or both untraced): a cheap test for sharing.
+    pub fn same(&self, other: &Traced) -> bool {
+        match (&self.0, &other.0) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// The keys.
+    pub fn keys(&self) -> &[ValuesKey] {
+        self.0.as_deref().unwrap_or(&[])
+    }
+
+    /// Whether no key is known.
+    pub fn is_empty(&self) -> bool {
+        self.keys().is_empty()
+    }
+}
+
 /// Where a piece of text is: its file (as displayed), 1-based line and column, and the
 /// transforms that made it. Every position imgsift reports is one of these.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +142,8 @@ pub struct At {
     pub column: u64,
     /// The transforms that changed it.
     pub steps: Steps,
+    /// For rendered text, the values keys it was printed from.
+    pub traced: Traced,
 }
 
 impl At {
@@ -98,6 +154,7 @@ impl At {
             line,
             column,
             steps: Steps::default(),
+            traced: Traced::default(),
         }
     }
 

@@ -38,26 +38,32 @@ struct Origins {
     list: Vec<NodeOrigin>,
     index: std::collections::HashMap<NodeOrigin, usize>,
     /// The last origin looked up: neighbouring nodes mostly share one.
-    last: Option<(Arc<str>, Steps, usize)>,
+    last: Option<(Arc<str>, Steps, crate::documents::Traced, usize)>,
 }
 
 impl Origins {
     fn index(&mut self, at: &At) -> usize {
-        if let Some((file, steps, index)) = &self.last {
-            if Arc::ptr_eq(file, &at.file) && steps.same(&at.steps) {
+        if let Some((file, steps, traced, index)) = &self.last {
+            if Arc::ptr_eq(file, &at.file) && steps.same(&at.steps) && traced.same(&at.traced) {
                 return *index;
             }
         }
         let origin = NodeOrigin {
             file: Arc::clone(&at.file),
             steps: at.steps.clone(),
+            traced: at.traced.clone(),
         };
         let next = self.list.len();
         let index = *self.index.entry(origin.clone()).or_insert(next);
         if index == next {
             self.list.push(origin);
         }
-        self.last = Some((Arc::clone(&at.file), at.steps.clone(), index));
+        self.last = Some((
+            Arc::clone(&at.file),
+            at.steps.clone(),
+            at.traced.clone(),
+            index,
+        ));
         index
     }
 }
@@ -151,6 +157,7 @@ impl Tree {
                 line,
                 column,
                 steps: origin.steps.clone(),
+                traced: origin.traced.clone(),
             },
             None => At::new(file, line, column),
         };

@@ -112,6 +112,8 @@ pub struct NodeOrigin {
     pub file: std::sync::Arc<str>,
     /// What changed it, when something did (`images` of a kustomization, a patch).
     pub steps: super::Steps,
+    /// The values keys a rendered scalar was printed from.
+    pub traced: super::Traced,
 }
 
 /// One YAML document as a position-carrying tree.

@@ -58,6 +58,23 @@ struct SourceOut<'a> {
     tag_from: Option<TagFrom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transform: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    values: Vec<ValuesKeyOut<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    template_only: bool,
+}
+
+/// A values key a rendered image was printed from, and which parts of the reference it gave.
+#[derive(Serialize)]
+struct ValuesKeyOut<'a> {
+    key: String,
+    parts: Vec<&'static str>,
+    text: &'a str,
+    file: Option<&'a str>,
+    line: Option<u64>,
+    column: Option<u64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    metadata: bool,
 }
 
 impl<'a> SourceOut<'a> {
@@ -77,6 +94,21 @@ impl<'a> SourceOut<'a> {
             hook: object.and_then(|o| o.hook.as_deref()),
             tag_from: source.tag_from,
             transform: source.steps.joined(),
+            values: source
+                .values
+                .keys()
+                .iter()
+                .map(|key| ValuesKeyOut {
+                    key: key.key.to_string(),
+                    parts: crate::reference::parts_of(&source.raw, &key.text),
+                    text: &key.text,
+                    file: key.at.as_ref().map(|(file, _, _)| &**file),
+                    line: key.at.as_ref().map(|(_, line, _)| *line),
+                    column: key.at.as_ref().map(|(_, _, column)| *column),
+                    metadata: key.metadata,
+                })
+                .collect(),
+            template_only: source.template_only(),
         }
     }
 }

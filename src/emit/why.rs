@@ -1,5 +1,6 @@
 //! `--why REF`: every source of one image, one per line, `file:line:col: class ...`, followed
-//! by the transforms that built it, if any.
+//! by the transforms that built it, if any, and for a rendered image the values keys it was
+//! printed from (or that the template wrote its name).
 
 use std::io::{self, Write};
 
@@ -73,6 +74,34 @@ pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) ->
             for (i, step) in source.steps.iter().enumerate() {
                 let word = if i == 0 { "via" } else { "then" };
                 writeln!(out, "    {word} {}", Printable(step))?;
+            }
+            // The values keys a render printed it from, one per line.
+            for key in source.values.keys() {
+                let parts = crate::reference::parts_of(&source.raw, &key.text);
+                let what = if key.metadata { "Chart.yaml" } else { "values" };
+                write!(
+                    out,
+                    "    {} from {what} {} = {:?}",
+                    if parts.is_empty() {
+                        "part".to_owned()
+                    } else {
+                        parts.join("+")
+                    },
+                    Printable(&key.key.to_string()),
+                    key.text
+                )?;
+                if let Some((file, line, column)) = &key.at {
+                    write!(out, " at {}:{line}:{column}", Printable(file))?;
+                }
+                writeln!(out)?;
+            }
+            if source.template_only() {
+                writeln!(out, "    written in the template: no values key printed it")?;
+            } else if source.name_from_template() {
+                writeln!(
+                    out,
+                    "    the template writes the start of its name: no values key printed its registry"
+                )?;
             }
         }
     }

@@ -136,9 +136,17 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
         }
         inner.key(found.key);
         let (line, column) = origin.map(found.line as u64 + 1, found.column as u64);
+        // The keys of the whole string that this line's reference was printed from.
+        let traced = super::extractor::held_keys(
+            &held_in.traced,
+            found.value,
+            line.saturating_sub(held_in.line),
+            &inner.to_buf(),
+        );
         let at = At {
             line,
             column,
+            traced,
             ..held_in.clone()
         };
         ex.candidate_text(found.value, at, &inner, Class::Configmap);

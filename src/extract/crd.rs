@@ -93,7 +93,11 @@ fn walk_map<'e>(
                 // NVIDIA's ClusterPolicy: `repository` + `image` + `version`, joined by the
                 // operator; an empty `repository` names no image yet.
                 Some(Some(text)) => {
-                    let at = ex.locate(value);
+                    let parts: Vec<NodeId> = ["repository", "version"]
+                        .iter()
+                        .filter_map(|k| doc.get(id, k))
+                        .collect();
+                    let at = ex.locate_joined(value, &parts);
                     ex.candidate_text(&text, at, path, Class::Crd);
                 }
                 Some(None) => {}

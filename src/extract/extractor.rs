@@ -82,9 +82,66 @@ pub struct Extractor<'e, 'a> {
     pub(super) origin: Origin,
     /// How many documents deep this one is held (0 for the file's own documents).
     depth: u8,
+    /// For a document held in a rendered string, the values keys that string was printed
+    /// from: each reference found in it takes those whose text it holds.
+    held: crate::documents::Traced,
+    /// The line of that string (its document's lines follow it).
+    held_line: u64,
     pub(super) out: &'e mut Output,
     /// Values entries recorded so far in this document, for their walk order.
     seq: u32,
+}
+
+/// The keys of a rendered string holding a document that a reference found in it (on line
+/// `line_in` of the string) was printed from: those whose text is a whole part of the
+/// reference (it starts there or after a `/`, `:` or `@`, and ends at its end or before one)
+/// and that are printed on the reference's line, or, for a reference composed of values on
+/// other lines (Istio's `hub`, `image`, `tag`), that begin or end it. A value that only
+/// happens to read like a part of the name elsewhere in the config is not taken for it.
+///
+/// Keys that gave the same text (`proxy.image` and `proxy_init.image`, both `proxyv2`) are
+/// told apart by the reference's own key path: those whose path ends most like it are kept.
+pub(super) fn held_keys(
+    held: &crate::documents::Traced,
+    text: &str,
+    line_in: u64,
+    path: &crate::documents::path::KeyPathBuf,
+) -> crate::documents::Traced {
+    let boundary = |c: char| matches!(c, '/' | ':' | '@');
+    let alike = |key: &crate::documents::ValuesKey| {
+        key.key
+            .segs()
+            .iter()
+            .rev()
+            .zip(path.segs().iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let mut keys: Vec<crate::documents::ValuesKey> = held
+        .keys()
+        .iter()
+        .filter(|key| {
+            let part = key.text.as_str();
+            let near = key.line_in == line_in || key.line_in + 1 == line_in;
+            !part.is_empty()
+                && text.match_indices(part).any(|(i, _)| {
+                    let before = text[..i].chars().next_back();
+                    let after = text[i + part.len()..].chars().next();
+                    let whole = before.is_none_or(boundary) && after.is_none_or(boundary);
+                    whole && (near || before.is_none() || after.is_none())
+                })
+        })
+        .cloned()
+        .collect();
+    let best: std::collections::HashMap<String, usize> =
+        keys.iter().fold(Default::default(), |mut best, key| {
+            let score = alike(key);
+            let entry = best.entry(key.text.clone()).or_insert(score);
+            *entry = (*entry).max(score);
+            best
+        });
+    keys.retain(|key| best.get(&key.text).is_none_or(|&b| alike(key) == b));
+    crate::documents::Traced(Some(keys.into()))
 }
 
 /// How deep documents inside strings are followed (a template in a config in a ConfigMap is 2).
@@ -108,6 +165,8 @@ impl<'e, 'a> Extractor<'e, 'a> {
             object: None,
             origin: Origin::FILE,
             depth: 0,
+            held: Default::default(),
+            held_line: 0,
             out,
             seq: 0,
         }
@@ -148,14 +207,36 @@ impl<'e, 'a> Extractor<'e, 'a> {
                 line,
                 column,
                 steps: origin.steps.clone(),
+                traced: origin.traced.clone(),
             },
             None => At {
                 file: Arc::clone(&self.file),
                 line,
                 column,
                 steps: self.steps.clone(),
+                traced: Default::default(),
             },
         }
+    }
+
+    /// Where a reference joined from several nodes is (`repository` + `image` + `version`):
+    /// at `node`, with the values keys of all of them, so that a rendered reference keeps
+    /// the key of each part.
+    pub fn locate_joined(&self, node: NodeId, others: &[NodeId]) -> At {
+        let mut at = self.locate(node);
+        if !at.traced.is_traced() {
+            return at;
+        }
+        let mut keys: Vec<crate::documents::ValuesKey> = at.traced.keys().to_vec();
+        for &other in others {
+            for key in self.locate(other).traced.keys() {
+                if !keys.contains(key) {
+                    keys.push(key.clone());
+                }
+            }
+        }
+        at.traced = crate::documents::Traced(Some(keys.into()));
+        at
     }
 
     /// Offers the string at `node` as an image of `class`; see the module documentation.
@@ -221,6 +302,11 @@ impl<'e, 'a> Extractor<'e, 'a> {
             }
             return;
         }
+        let mut at = at;
+        if !at.traced.is_traced() && self.held.is_traced() {
+            let line_in = at.line.saturating_sub(self.held_line);
+            at.traced = held_keys(&self.held, text, line_in, &path.to_buf());
+        }
         match Reference::parse_normalized(text) {
             Ok(reference) => {
                 let source = self
@@ -264,6 +350,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
             raw: raw.to_owned(),
             tag_from: None,
             steps: at.steps,
+            values: at.traced,
         }
     }
 
@@ -308,6 +395,8 @@ impl<'e, 'a> Extractor<'e, 'a> {
                 object: self.object.clone(),
                 origin,
                 depth: self.depth + 1,
+                held: held_in.traced.clone(),
+                held_line: held_in.line,
                 out: &mut *self.out,
                 seq: 0,
             };

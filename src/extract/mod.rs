@@ -2,7 +2,8 @@
 //!
 //! The parts, by concern:
 //! - `model.rs`: what extraction produces (findings, sources, values entries, charts);
-//! - `path.rs`: key paths, walked and owned;
+//! - `path`: key paths, walked and owned (defined in `documents::path`, where renderers use
+//!   them too);
 //! - `rules.rs`: what names and text can be an image (the heuristics every guessing class
 //!   shares);
 //! - `extractor.rs`: the walking state of a document and the one rule for offering a string
@@ -20,7 +21,7 @@ mod container;
 mod crd;
 mod extractor;
 pub mod model;
-pub mod path;
+pub use crate::documents::path;
 mod podspec;
 pub mod rules;
 pub mod shapes;

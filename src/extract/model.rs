@@ -111,9 +111,36 @@ pub struct Source {
     /// What built the text the image was read from, when it was built (a kustomize `images`
     /// entry, a patch, a generator).
     pub steps: Steps,
+    /// For a rendered image, the values keys its text was printed from (none: the template
+    /// wrote it, or the render was not traced).
+    pub values: crate::documents::Traced,
 }
 
 impl Source {
+    /// For a rendered image, the values key its name starts with (the key that holds its
+    /// registry, or the start of its repository when it names no registry): the key an
+    /// overlay changes to move it. None when the template wrote the start of the name, or
+    /// the render was not traced.
+    pub fn name_key(&self) -> Option<&crate::documents::ValuesKey> {
+        self.values
+            .keys()
+            .iter()
+            .find(|key| !key.metadata && self.raw.starts_with(key.text.as_str()))
+    }
+
+    /// Whether a traced render wrote the start of this image's name from no value (a
+    /// registry the template hard-codes, or a default it falls back to): no values key
+    /// printed it, though a chart-wide key the template tests may still replace it.
+    pub fn name_from_template(&self) -> bool {
+        self.values.is_traced() && self.name_key().is_none()
+    }
+
+    /// Whether a traced render wrote this image with no value at all (a `Chart.yaml` field
+    /// at most): the template's own image.
+    pub fn template_only(&self) -> bool {
+        self.values.is_traced() && self.values.keys().iter().all(|key| key.metadata)
+    }
+
     /// Whether the source is inside a Helm test hook.
     pub fn is_test_hook(&self) -> bool {
         self.object.as_ref().is_some_and(|o| o.is_test_hook())

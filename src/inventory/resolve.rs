@@ -210,6 +210,7 @@ mod tests {
                 raw: raw.to_owned(),
                 tag_from: None,
                 steps: Default::default(),
+                values: Default::default(),
             },
             untagged,
             default_tag_suffix: None,

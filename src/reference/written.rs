@@ -42,9 +42,63 @@ pub fn strip_tag_and_digest(text: &str) -> &str {
     }
 }
 
+/// The parts of the image `raw` (as written) that its substring `piece` spans, in order:
+/// `registry`, `repository`, `tag`, `digest`. A registry is the first component when it looks
+/// like a host (a `.` or `:`, or `localhost`) and more follow, as distribution reads names.
+/// Nothing when `piece` is not in `raw`.
+pub fn parts_of(raw: &str, piece: &str) -> Vec<&'static str> {
+    let Some(start) = (!piece.is_empty()).then(|| raw.find(piece)).flatten() else {
+        return Vec::new();
+    };
+    let end = start + piece.len();
+    let (name, tag, digest) = split_as_written(raw);
+    let domain = match name.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first.len(),
+        _ => 0,
+    };
+    // Byte ranges of each part in `raw`; separators belong to no part.
+    let repository_start = if domain > 0 { domain + 1 } else { 0 };
+    let tag_start = name.len() + 1;
+    let digest_start = if tag.is_empty() {
+        name.len() + 1
+    } else {
+        tag_start + tag.len() + 1
+    };
+    let ranges = [
+        ("registry", 0, domain),
+        ("repository", repository_start, name.len()),
+        ("tag", tag_start, tag_start + tag.len()),
+        ("digest", digest_start, digest_start + digest.len()),
+    ];
+    ranges
+        .iter()
+        .filter(|(_, from, to)| from < to && start < *to && *from < end)
+        .map(|(part, _, _)| *part)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_of_a_piece_follow_the_written_name() {
+        let raw = "reg.local:5000/team/app:v1@sha256:abc";
+        assert_eq!(parts_of(raw, "reg.local:5000"), ["registry"]);
+        assert_eq!(parts_of(raw, "team/app"), ["repository"]);
+        assert_eq!(parts_of(raw, "v1"), ["tag"]);
+        assert_eq!(parts_of(raw, "sha256:abc"), ["digest"]);
+        assert_eq!(
+            parts_of(raw, "reg.local:5000/team/app"),
+            ["registry", "repository"]
+        );
+        assert_eq!(
+            parts_of("bitnami/redis:7.2", "bitnami/redis"),
+            ["repository"]
+        );
+        assert_eq!(parts_of("nginx", "nginx"), ["repository"]);
+        assert!(parts_of("nginx", "redis").is_empty());
+    }
 
     #[test]
     fn split_follows_kustomize() {

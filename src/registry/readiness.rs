@@ -50,6 +50,35 @@ pub struct CheckOptions {
     pub require_digest: bool,
 }
 
+/// The values keys a rendered image was printed from: `key (parts, file:line)`, joined.
+fn keys_behind(source: &crate::inventory::Source) -> String {
+    source
+        .values
+        .keys()
+        .iter()
+        .map(|key| {
+            let mut text = if key.metadata {
+                format!("Chart.yaml {}", key.key)
+            } else {
+                format!("values key {}", key.key)
+            };
+            let parts = crate::reference::parts_of(&source.raw, &key.text);
+            let mut detail: Vec<String> = Vec::new();
+            if !parts.is_empty() {
+                detail.push(parts.join("+"));
+            }
+            if let Some((file, line, _)) = &key.at {
+                detail.push(format!("{file}:{line}"));
+            }
+            if !detail.is_empty() {
+                text.push_str(&format!(" ({})", detail.join(", ")));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether the text as written names no tag and no digest.
 fn written_without_tag(raw: &str) -> bool {
     Reference::parse_normalized_named(raw).is_ok_and(|r| r.tag().is_none() && r.digest().is_none())
@@ -74,6 +103,26 @@ pub fn check(finished: &Finished, options: &CheckOptions) -> Vec<Violation> {
         }
         for source in &image.sources {
             let mut source_reasons = reasons.clone();
+            // For a rendered image, the keys behind its name: what to change, or that no
+            // value can.
+            if let Some(reason) = source_reasons
+                .first_mut()
+                .filter(|_| !options.registry.holds(reference))
+            {
+                if source.template_only() {
+                    reason.push_str(
+                        "; the template writes it, no values key prints it (a node mirror or a post-render kustomization covers it)",
+                    );
+                } else if source.name_from_template() {
+                    reason.push_str(
+                        "; the template writes the start of its name (a chart-wide key the template tests may replace it); the rest is printed from ",
+                    );
+                    reason.push_str(&keys_behind(source));
+                } else if source.values.is_traced() {
+                    reason.push_str("; printed from ");
+                    reason.push_str(&keys_behind(source));
+                }
+            }
             if floating && !options.allow_floating {
                 source_reasons.push(
                     if source.tag_from.is_none() && written_without_tag(&source.raw) {

@@ -28,6 +28,7 @@ use crate::node::{
 };
 use crate::strconv::quote;
 use crate::template::Namespace;
+use crate::trace::{self, Piece};
 use crate::value::{ElemType, Value};
 
 /// What a field access on a map yields when the key is missing (Go's
@@ -175,6 +176,37 @@ impl Context<'_> {
     /// [`namespace`](Context::namespace) with more templates added); while it
     /// runs, `ns` is the current namespace.
     pub fn execute_in(&mut self, ns: &Namespace, name: &str, data: Value) -> Result<String, Error> {
+        self.execute_in_traced(ns, name, data).map(|(out, _)| out)
+    }
+
+    /// As [`execute`](Context::execute), returning the output as a string value that keeps
+    /// what it was printed from while a [`trace::Session`](crate::trace::Session) runs.
+    pub fn execute_value(&mut self, name: &str, data: Value) -> Result<Value, Error> {
+        let ns = self.st.ns.clone();
+        let (out, pieces) = self.execute_in_traced(&ns, name, data)?;
+        Ok(traced_value(out, pieces))
+    }
+
+    /// As [`parse_and_execute`](Context::parse_and_execute), returning the output as a string
+    /// value that keeps what it was printed from while a trace session runs.
+    pub fn parse_and_execute_value(
+        &mut self,
+        name: &str,
+        text: &str,
+        data: Value,
+    ) -> Result<Value, Error> {
+        let mut ns = self.st.ns.clone();
+        ns.add_main(name, text)?;
+        let (out, pieces) = self.execute_in_traced(&ns, name, data)?;
+        Ok(traced_value(out, pieces))
+    }
+
+    fn execute_in_traced(
+        &mut self,
+        ns: &Namespace,
+        name: &str,
+        data: Value,
+    ) -> Result<(String, Vec<Piece>), Error> {
         if self.st.depth >= self.st.opts.max_depth {
             return Err(Error::plain(
                 ErrorKind::Limit,
@@ -187,7 +219,7 @@ impl Context<'_> {
         }
         let saved = std::mem::replace(&mut self.st.ns, ns.clone());
         self.st.depth += 1;
-        let r = self.st.execute_named(name, data);
+        let r = self.st.execute_named_traced(name, data);
         self.st.depth -= 1;
         self.st.ns = saved;
         r
@@ -252,8 +284,23 @@ pub(crate) fn execute(
     st.execute_named(name, data)
 }
 
+/// A nested execution's output as a value, its pieces recorded.
+fn traced_value(out: String, pieces: Vec<Piece>) -> Value {
+    let s: Rc<str> = Rc::from(out);
+    trace::record(&s, pieces, false);
+    Value::String(s)
+}
+
 impl ExecState {
     fn execute_named(&mut self, name: &str, data: Value) -> Result<String, Error> {
+        self.execute_named_traced(name, data).map(|(out, _)| out)
+    }
+
+    fn execute_named_traced(
+        &mut self,
+        name: &str,
+        data: Value,
+    ) -> Result<(String, Vec<Piece>), Error> {
         let Some(tree) = self.ns.tree(name) else {
             return Err(Error::bare(
                 ErrorKind::Exec,
@@ -271,9 +318,10 @@ impl ExecState {
             st: self,
             out: String::new(),
             spans: None,
+            pieces: Vec::new(),
         };
         run.walk_list(&mut fr, &dot, &tree.root)?;
-        Ok(run.out)
+        Ok((run.out, run.pieces))
     }
 
     /// As [`execute_named`](ExecState::execute_named), recording where each piece of the
@@ -294,10 +342,13 @@ impl ExecState {
             st: self,
             out: String::new(),
             spans: Some(Vec::new()),
+            pieces: Vec::new(),
         };
         run.walk_list(&mut fr, &dot, &tree.root)?;
         let spans = run.spans.take().unwrap_or_default();
-        Ok((run.out, SourceMap::resolve(spans)))
+        let mut map = SourceMap::resolve(spans);
+        map.pieces = run.pieces;
+        Ok((run.out, map))
     }
 }
 
@@ -307,6 +358,8 @@ impl ExecState {
 #[derive(Clone, Debug, Default)]
 pub struct SourceMap {
     spans: Vec<Span>,
+    /// While a trace session runs: the pieces of the output printed from marked strings.
+    pieces: Vec<Piece>,
 }
 
 #[derive(Clone, Debug)]
@@ -352,7 +405,16 @@ impl SourceMap {
                 text: span.text,
             });
         }
-        SourceMap { spans }
+        SourceMap {
+            spans,
+            pieces: Vec::new(),
+        }
+    }
+
+    /// The pieces of the output printed from marked strings (offsets into the output), in
+    /// output order; empty unless a [`trace::Session`](crate::trace::Session) ran.
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
     }
 
     /// The file and 1-based line that wrote the output byte at `offset` of the output whose
@@ -429,9 +491,15 @@ struct Run<'s> {
     out: String,
     /// Where each write came from, when a source map is asked for.
     spans: Option<Vec<RawSpan>>,
+    /// The pieces of `out` printed from marked strings, while a trace session runs.
+    pieces: Vec<Piece>,
 }
 
 type R<T> = Result<T, Error>;
+
+/// How many trace pieces one output keeps: a loop printing a string of many pieces must not
+/// grow the list past what any image needs (the rest of the output is left untraced).
+const MAX_OUTPUT_PIECES: usize = 1 << 20;
 
 fn sv(v: &Value) -> String {
     match sprintf("%v", std::slice::from_ref(v)) {
@@ -1121,6 +1189,9 @@ impl Run<'_> {
             };
             argv.push(self.validate_type(fr, f, Some(t))?);
         }
+        // A string built from marked arguments keeps their pieces.
+        let traced_args: Option<Vec<Value>> =
+            trace::active().then(|| argv.iter().map(|a| a.v.clone()).collect());
         let result: Result<Val, FuncError> = match (builtin_kind, fun.imp()) {
             (Some(b), _) => self.call_builtin(b, argv, args).map_err(FuncError::new),
             (None, Imp::Native(f)) => {
@@ -1134,7 +1205,12 @@ impl Run<'_> {
             (None, Imp::Builtin(_)) => Err(FuncError::new("builtin used as a value")),
         };
         match result {
-            Ok(v) => Ok(v),
+            Ok(v) => {
+                if let Some(args) = &traced_args {
+                    trace::derive(&v.v, args);
+                }
+                Ok(v)
+            }
             Err(e) => {
                 fr.at(node);
                 Err(self.errorf(fr, String::new()).with_func(name, e))
@@ -1303,6 +1379,15 @@ impl Run<'_> {
             Ok(s) => s,
             Err(e) => return Err(self.errorf(fr, e.0)),
         };
+        if let Some(pieces) = trace::pieces(&v.v).filter(|_| self.pieces.len() < MAX_OUTPUT_PIECES)
+        {
+            let base = self.out.len();
+            self.pieces.extend(pieces.iter().map(|p| Piece {
+                start: base + p.start,
+                end: base + p.end,
+                mark: p.mark,
+            }));
+        }
         self.write(fr, &s)
     }
 

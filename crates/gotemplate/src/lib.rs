@@ -53,6 +53,7 @@ mod random;
 pub mod sprig;
 pub mod strconv;
 mod template;
+pub mod trace;
 mod value;
 
 pub use error::{Error, ErrorKind, FuncError, Location};

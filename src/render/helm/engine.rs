@@ -19,6 +19,7 @@ use gotemplate::{ExecOptions, FuncError, FuncMap, Map, Namespace, Signature, Typ
 
 use super::chart::Chart;
 use super::objects::{Capabilities, Files};
+use crate::documents::path::{KeyPathBuf, Seg};
 
 /// How deep `include` may call the same template, as Helm bounds it.
 const MAX_INCLUDE_RECURSION: usize = 1000;
@@ -81,6 +82,26 @@ pub struct Output {
     pub maps: BTreeMap<String, Mapped>,
     /// Template name -> the file it is, as displayed.
     pub displays: BTreeMap<String, String>,
+    /// What each trace mark stands for (indexed by mark), when the render was traced.
+    pub marks: Vec<Mark>,
+}
+
+/// What a traced string was: a values key, or a field of a chart's `Chart.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mark {
+    /// A key of the top chart's values (a subchart's under its name or alias), and the
+    /// length of its string.
+    Values(KeyPathBuf, usize),
+    /// A `Chart.yaml` field (`appVersion`, `version`) of the chart at this template path
+    /// (`top/charts/sub`).
+    Metadata {
+        /// The chart's template path.
+        chart: String,
+        /// The field, as `Chart.yaml` spells it.
+        field: &'static str,
+        /// The length of its string.
+        len: usize,
+    },
 }
 
 /// A template's output as executed, with its source map.
@@ -95,6 +116,24 @@ pub struct Mapped {
 }
 
 impl Mapped {
+    /// The offset in the output as executed of byte `offset` of the erased output.
+    pub fn original(&self, offset: usize) -> usize {
+        original_offset(offset, &self.erased)
+    }
+
+    /// The offset in the erased output of byte `original` of the output as executed (an
+    /// offset inside an erased `<no value>` goes to where it was).
+    pub fn clean(&self, original: usize) -> usize {
+        let mut shift = 0;
+        for &at in &self.erased {
+            if at >= original {
+                break;
+            }
+            shift += "<no value>".len().min(original - at);
+        }
+        original - shift
+    }
+
     /// The template file and 1-based line that wrote byte `offset` of the erased output.
     pub fn line_at(&self, offset: usize) -> Option<(&str, usize)> {
         self.map
@@ -111,14 +150,22 @@ struct Renderable {
 }
 
 /// Renders every template of `chart` (dependencies already processed) with `values` (already
-/// coalesced) for `release`.
+/// coalesced) for `release`. When `trace` is set, each string of the values and each chart's
+/// `appVersion` and `version` is marked, and every template's source map says which pieces of
+/// its output were printed from them ([`Output::marks`]).
 pub fn render(
     chart: &Chart,
     values: &Map,
     release: &Release,
     capabilities: Capabilities,
     limits: &ExecOptions,
+    trace: bool,
 ) -> Output {
+    let session = trace.then(gotemplate::trace::Session::start);
+    let mut marks = Vec::new();
+    if let Some(session) = &session {
+        mark_values(session, values, &mut KeyPathBuf::default(), &mut marks);
+    }
     let top = Map::from_entries([
         ("Capabilities", Value::Object(Rc::new(capabilities))),
         ("Release", Value::Map(release.as_map())),
@@ -126,6 +173,11 @@ pub fn render(
     ]);
     let mut templates: BTreeMap<String, Renderable> = BTreeMap::new();
     collect(chart, &top, "", true, &mut templates);
+    if let Some(session) = &session {
+        for renderable in templates.values() {
+            mark_metadata(session, renderable, &mut marks);
+        }
+    }
     let mut names: Vec<String> = templates.keys().cloned().collect();
     // Helm's `sortTemplates`: deepest paths first, then reverse byte order.
     names.sort_by(|a, b| {
@@ -180,7 +232,90 @@ pub fn render(
             Err(err) => output.problems.push(exec_problem(&name, &err)),
         }
     }
+    output.marks = marks;
     output
+}
+
+/// How deep values are walked for marks: deeper strings are seldom image parts, and the walk
+/// must stay bounded whatever the values.
+const MAX_MARK_DEPTH: usize = 32;
+
+/// Marks every string of `values`, `global` first at each level, so that a global copied into
+/// a subchart's table keeps the key a user sets (`global.imageRegistry`).
+fn mark_values(
+    session: &gotemplate::trace::Session,
+    values: &Map,
+    path: &mut KeyPathBuf,
+    marks: &mut Vec<Mark>,
+) {
+    let mut entries = values.entries();
+    entries.sort_by_key(|(key, _)| key != "global");
+    for (key, value) in entries {
+        path.0.push(Seg::key(&key));
+        mark_value(session, &value, path, marks);
+        path.0.pop();
+    }
+}
+
+fn mark_value(
+    session: &gotemplate::trace::Session,
+    value: &Value,
+    path: &mut KeyPathBuf,
+    marks: &mut Vec<Mark>,
+) {
+    if path.0.len() > MAX_MARK_DEPTH {
+        return;
+    }
+    match value {
+        Value::String(s) => {
+            let Ok(mark) = u32::try_from(marks.len()) else {
+                return;
+            };
+            marks.push(Mark::Values(path.clone(), s.len()));
+            session.mark(s, mark);
+        }
+        Value::Map(map) => mark_values(session, map, path, marks),
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.0.push(Seg::Index(i));
+                mark_value(session, item, path, marks);
+                path.0.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Marks the `.Chart.AppVersion` and `.Chart.Version` a template sees (tags that charts
+/// default to), once per chart.
+fn mark_metadata(
+    session: &gotemplate::trace::Session,
+    renderable: &Renderable,
+    marks: &mut Vec<Mark>,
+) {
+    let Some(Value::Map(chart)) = renderable.data.get("Chart") else {
+        return;
+    };
+    let path = renderable
+        .base_path
+        .strip_suffix("/templates")
+        .unwrap_or(&renderable.base_path);
+    for (name, field) in [("AppVersion", "appVersion"), ("Version", "version")] {
+        if let Some(Value::String(s)) = chart.get(name) {
+            if session.is_marked(&s) {
+                continue;
+            }
+            let Ok(mark) = u32::try_from(marks.len()) else {
+                return;
+            };
+            marks.push(Mark::Metadata {
+                chart: path.to_owned(),
+                field,
+                len: s.len(),
+            });
+            session.mark(&s, mark);
+        }
+    }
 }
 
 /// Helm's `recAllTpls`: the templates of `chart` and its subcharts, each with its chart's data.
@@ -276,11 +411,11 @@ fn funcs() -> FuncMap {
                 }
                 *count += 1;
             }
-            let result = ctx.execute(&name, data);
+            let result = ctx.execute_value(&name, data);
             if let Some(count) = included.borrow_mut().get_mut(&name) {
                 *count = count.saturating_sub(1);
             }
-            Ok(Value::str(&result?))
+            Ok(result?)
         },
     );
     map.add(
@@ -294,8 +429,12 @@ fn funcs() -> FuncMap {
                 .to_owned();
             let data = args.get(1).cloned().unwrap_or(Value::Nil);
             let name = ctx.namespace().name().to_owned();
-            match ctx.parse_and_execute(&name, &text, data) {
-                Ok(out) => Ok(Value::str(&out.replace("<no value>", ""))),
+            match ctx.parse_and_execute_value(&name, &text, data) {
+                // The output as is when nothing is erased, so that its trace pieces stay.
+                Ok(out) if !out.as_str().is_some_and(|s| s.contains("<no value>")) => Ok(out),
+                Ok(out) => Ok(Value::str(
+                    &out.as_str().unwrap_or_default().replace("<no value>", ""),
+                )),
                 Err(err) if err.kind() == gotemplate::ErrorKind::Parse => Err(FuncError::new(
                     format!("cannot parse template {text:?}: {err}"),
                 )),

@@ -66,6 +66,9 @@ pub struct Options {
     /// (the `render` command). Otherwise they draw from a fixed-seed stream, so that what
     /// imgsift derives from a render (object names in JSON, overlays) is the same every run.
     pub os_random: bool,
+    /// Do not trace which values each piece of the output was printed from (the `render`
+    /// command prints the render and needs no trace).
+    pub untraced: bool,
 }
 
 /// The seed of the stream random functions draw from when [`Options::os_random`] is off.
@@ -102,6 +105,11 @@ pub struct Rendered {
     pub maps: std::collections::BTreeMap<String, engine::Mapped>,
     /// Template name -> the file it is, as displayed.
     pub displays: std::collections::BTreeMap<String, String>,
+    /// What each trace mark of the maps stands for.
+    pub marks: Vec<engine::Mark>,
+    /// The user's values files (as displayed, and their text), last given last, so that a
+    /// traced key is placed where the user set it; the caller fills it.
+    pub value_files: Vec<(std::sync::Arc<str>, String)>,
 }
 
 /// Why a chart could not be rendered at all.
@@ -305,6 +313,7 @@ pub fn render_chart(mut chart: Chart, user: &Map, options: &Options) -> Result<R
             seed: (!options.os_random).then_some(RANDOM_SEED),
             ..ExecOptions::helm()
         },
+        !options.untraced,
     );
     let sorted = manifests::sort(&output.files);
     let mut problems = output.problems;
@@ -329,6 +338,8 @@ pub fn render_chart(mut chart: Chart, user: &Map, options: &Options) -> Result<R
         problems,
         maps: output.maps,
         displays: output.displays,
+        marks: output.marks,
+        value_files: Vec::new(),
     })
 }
 

@@ -106,7 +106,7 @@ impl Renderer for Helm {
         };
         let loaded = chart.clone();
         dependency_uses(&loaded, &mut out.charts);
-        let rendered = match render_chart(chart, &user, &options) {
+        let mut rendered = match render_chart(chart, &user, &options) {
             Ok(rendered) => rendered,
             Err(failure) => {
                 out.diagnostics.push(Diagnostic::error(
@@ -122,6 +122,15 @@ impl Renderer for Helm {
                 return out;
             }
         };
+        // The user's files, so that a traced key is placed where the user set it.
+        rendered.value_files = options
+            .values_files
+            .iter()
+            .filter_map(|file| {
+                let text = std::fs::read_to_string(file).ok()?;
+                Some((Arc::from(file.to_string_lossy().as_ref()), text))
+            })
+            .collect();
         let failed = !rendered.problems.is_empty();
         for problem in &rendered.problems {
             out.diagnostics.push(problem_diagnostic(problem, &rendered));
@@ -244,6 +253,9 @@ pub(crate) fn documents(
 ) -> Vec<Document> {
     let mut out = Vec::new();
     let mut index_of: std::collections::BTreeMap<&str, u32> = Default::default();
+    let keys = Keys::new(rendered, limits);
+    // What every scalar no value printed shares.
+    let none: crate::documents::Traced = crate::documents::Traced(Some(Arc::from(Vec::new())));
     for manifest in rendered
         .sorted
         .manifests
@@ -271,6 +283,16 @@ pub(crate) fn documents(
             .chain(manifest.content.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let mapped = rendered.maps.get(&manifest.source);
+        if let Some(mapped) = mapped.filter(|_| !rendered.marks.is_empty()) {
+            let printed = Printed {
+                content: &manifest.content,
+                offset: manifest.offset,
+                line_starts: &line_starts,
+                mapped,
+                none: &none,
+            };
+            trace_scalars(&mut tree, &printed, &keys);
+        }
         let files: std::cell::RefCell<std::collections::HashMap<String, Arc<str>>> =
             Default::default();
         place(&mut tree, &|at: &At| {
@@ -298,6 +320,270 @@ pub(crate) fn documents(
         });
     }
     out
+}
+
+/// A rendered manifest as its template printed it: its text, where it starts in the
+/// template's output, and the output's source map.
+struct Printed<'p> {
+    content: &'p str,
+    offset: usize,
+    line_starts: &'p [usize],
+    mapped: &'p super::engine::Mapped,
+    /// The trace of text no value printed.
+    none: &'p crate::documents::Traced,
+}
+
+/// Gives every scalar of `tree` the values keys its text was printed from: the trace pieces
+/// that start on its line at or after its column and whose text is in it.
+fn trace_scalars(tree: &mut Tree, printed: &Printed<'_>, keys: &Keys<'_>) {
+    match &mut tree.node {
+        crate::documents::Node::Map(entries) => {
+            for (_, value) in entries {
+                trace_scalars(value, printed, keys);
+            }
+        }
+        crate::documents::Node::Seq(items) => {
+            for item in items {
+                trace_scalars(item, printed, keys);
+            }
+        }
+        crate::documents::Node::Scalar { text, .. } => {
+            let found = traced_in(text, &tree.at, printed, keys);
+            tree.at.traced = if found.is_empty() {
+                printed.none.clone()
+            } else {
+                crate::documents::Traced(Some(found.into()))
+            };
+        }
+    }
+}
+
+fn traced_in(
+    text: &str,
+    at: &At,
+    printed: &Printed<'_>,
+    keys: &Keys<'_>,
+) -> Vec<crate::documents::ValuesKey> {
+    let mut found = Vec::new();
+    if text.is_empty() || printed.mapped.map.pieces().is_empty() {
+        return found;
+    }
+    let Some(&line_start) = printed
+        .line_starts
+        .get((at.line as usize).saturating_sub(1))
+    else {
+        return found;
+    };
+    let line = printed.content.get(line_start..).unwrap_or_default();
+    let line = line.split('\n').next().unwrap_or_default();
+    let column = line
+        .char_indices()
+        .nth((at.column as usize).saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    // A scalar of several lines (a block scalar holding a config) spans as many lines of the
+    // output, its indicator's line included.
+    let lines = text.matches('\n').count();
+    let end = match lines {
+        0 => line_start + line.len(),
+        n => printed
+            .line_starts
+            .get(at.line as usize + n)
+            .copied()
+            .unwrap_or(printed.content.len()),
+    };
+    let mapped = printed.mapped;
+    let from = mapped.original(printed.offset + line_start + column);
+    let to = mapped.original(printed.offset + end);
+    let pieces = mapped.map.pieces();
+    let first = pieces.partition_point(|p| p.start < from);
+    for piece in pieces.get(first..).unwrap_or_default() {
+        if piece.start >= to {
+            break;
+        }
+        let (Some(start), Some(end)) = (
+            mapped.clean(piece.start).checked_sub(printed.offset),
+            mapped.clean(piece.end).checked_sub(printed.offset),
+        ) else {
+            continue;
+        };
+        let Some(part) = printed.content.get(start..end) else {
+            continue;
+        };
+        if part.is_empty() || !text.contains(part) {
+            continue;
+        }
+        if found.len() >= MAX_KEYS_PER_SCALAR {
+            break;
+        }
+        let line_in = printed
+            .line_starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(at.line as usize) as u64;
+        if let Some(mut key) = keys.key(piece.mark, part) {
+            key.line_in = line_in;
+            if !found.contains(&key) {
+                found.push(key);
+            }
+        }
+    }
+    found
+}
+
+/// How many values keys one scalar keeps (a config printed whole from the values can hold
+/// thousands; the images in it need a few each).
+const MAX_KEYS_PER_SCALAR: usize = 4096;
+
+/// The marks of a traced render as values keys, each placed where it is set: the user's
+/// values files (last first, as the last given wins), then the chart's `values.yaml`, then a
+/// subchart's for keys under its name (a parent's value for a subchart wins over the
+/// subchart's own), then `Chart.yaml` for its fields.
+struct Keys<'r> {
+    rendered: &'r HelmRendered,
+    limits: &'r Limits,
+    placed: std::cell::RefCell<std::collections::HashMap<u32, Option<Placed>>>,
+    docs: std::cell::RefCell<std::collections::HashMap<String, Option<yaml::Doc<'r>>>>,
+}
+
+/// Where a mark's key is set, found once per mark.
+#[derive(Clone)]
+struct Placed {
+    key: crate::documents::path::KeyPathBuf,
+    metadata: bool,
+    at: Option<(Arc<str>, u64, u64)>,
+    /// The length of the marked string.
+    len: usize,
+}
+
+impl<'r> Keys<'r> {
+    fn new(rendered: &'r HelmRendered, limits: &'r Limits) -> Keys<'r> {
+        Keys {
+            rendered,
+            limits,
+            placed: Default::default(),
+            docs: Default::default(),
+        }
+    }
+
+    fn key(&self, mark: u32, text: &str) -> Option<crate::documents::ValuesKey> {
+        let placed = self
+            .placed
+            .borrow_mut()
+            .entry(mark)
+            .or_insert_with(|| self.place(mark))
+            .clone()?;
+        Some(crate::documents::ValuesKey {
+            key: placed.key,
+            metadata: placed.metadata,
+            at: placed.at,
+            text: text.to_owned(),
+            whole: text.len() == placed.len,
+            line_in: 0,
+        })
+    }
+
+    fn place(&self, mark: u32) -> Option<Placed> {
+        use super::engine::Mark;
+        use crate::documents::path::{KeyPathBuf, Seg};
+        match self.rendered.marks.get(mark as usize)? {
+            Mark::Values(key, len) => {
+                let mut at = None;
+                for (file, text) in self.rendered.value_files.iter().rev() {
+                    at = self.find(file, text, key.segs());
+                    if at.is_some() {
+                        break;
+                    }
+                }
+                if at.is_none() {
+                    at = self.in_chart(&self.rendered.chart, key.segs());
+                }
+                Some(Placed {
+                    key: key.clone(),
+                    metadata: false,
+                    at,
+                    len: *len,
+                })
+            }
+            Mark::Metadata { chart, field, len } => {
+                let mut found = &self.rendered.chart;
+                for name in chart.split("/charts/").skip(1) {
+                    found = found.dependencies.iter().find(|c| c.name() == name)?;
+                }
+                let segs = [Seg::key(field)];
+                let at = found
+                    .raw
+                    .iter()
+                    .find(|f| f.name == METADATA_FILE)
+                    .and_then(|raw| {
+                        let file = found.file_display(&raw.name);
+                        let text = std::str::from_utf8(&raw.data).ok()?;
+                        self.find(&file, text, &segs)
+                    });
+                Some(Placed {
+                    key: KeyPathBuf(segs.to_vec()),
+                    metadata: true,
+                    at,
+                    len: *len,
+                })
+            }
+        }
+    }
+
+    /// Where `segs` is set in `chart`'s values, or a subchart's (globals too).
+    fn in_chart(
+        &self,
+        chart: &'r Chart,
+        segs: &[crate::documents::path::Seg],
+    ) -> Option<(Arc<str>, u64, u64)> {
+        let own = chart
+            .raw
+            .iter()
+            .filter(|f| f.name == "values.yaml")
+            .find_map(|raw| {
+                let file = chart.file_display(&raw.name);
+                let text = std::str::from_utf8(&raw.data).ok()?;
+                self.find(&file, text, segs)
+            });
+        if own.is_some() {
+            return own;
+        }
+        let first = segs.first()?.as_key()?;
+        if first == "global" {
+            return chart
+                .dependencies
+                .iter()
+                .find_map(|sub| self.in_chart(sub, segs));
+        }
+        let sub = chart.dependencies.iter().find(|c| c.name() == first)?;
+        self.in_chart(sub, segs.get(1..)?)
+    }
+
+    /// Where `segs` is in the YAML `text` of `file`: the value's line and column.
+    fn find(
+        &self,
+        file: &str,
+        text: &'r str,
+        segs: &[crate::documents::path::Seg],
+    ) -> Option<(Arc<str>, u64, u64)> {
+        use crate::documents::path::Seg;
+        let mut docs = self.docs.borrow_mut();
+        let doc = docs
+            .entry(file.to_owned())
+            .or_insert_with(|| {
+                yaml::load(text, 1, self.limits)
+                    .ok()
+                    .and_then(|mut docs| (!docs.is_empty()).then(|| docs.swap_remove(0)))
+            })
+            .as_ref()?;
+        let mut node = doc.root()?;
+        for seg in segs {
+            node = match seg {
+                Seg::Key(key) => doc.get(node, key)?,
+                Seg::Index(i) => *doc.items(node).get(*i)?,
+            };
+        }
+        let (line, column) = doc.position(node);
+        Some((Arc::from(file), line, column))
+    }
 }
 
 /// Moves every node of `tree` to the template position `locate` gives for its output line.
