@@ -52,6 +52,16 @@ fn helm_rendered_with(chart: &str, overlay: &Path) -> BTreeSet<String> {
     run.stdout.lines().map(str::to_owned).collect()
 }
 
+/// `imgsift check` of `chart`'s render with the values `files`; floating tags are accepted
+/// (whether a tag floats is not what the overlay changes).
+fn check_with(chart: &str, registry: &str, files: &[&str]) -> common::Run {
+    let mut args = vec!["check", "--allow-floating", "--registry", registry, chart];
+    for file in files {
+        args.extend(["-f", file]);
+    }
+    imgsift(&args)
+}
+
 /// Writes the overlay of `chart` and returns it with imgsift's standard error.
 fn overlay(
     scratch: &Scratch,
@@ -94,15 +104,7 @@ fn every_corpus_chart_pulls_its_images_from_the_registry_or_names_those_it_canno
             let got = rendered_with(&chart, &file);
             if got == want {
                 // `check` proves it on the render too (floating tags are another question).
-                let check = imgsift(&[
-                    "check",
-                    "--allow-floating",
-                    "--registry",
-                    registry,
-                    &chart,
-                    "-f",
-                    &file.to_string_lossy(),
-                ]);
+                let check = check_with(&chart, registry, &[&file.to_string_lossy()]);
                 assert_eq!(check.code, 0, "{chart} (keep {keep}): {}", check.stdout);
                 exact.insert((
                     path.file_name().map(|n| n.to_string_lossy().into_owned()),
@@ -278,17 +280,7 @@ fn overlays_of_values_variants_are_proven_by_check_and_by_real_helm() {
                 .map(str::to_owned)
                 .collect();
             assert!(want.len() > 3, "{name}: {want:?}");
-            let check = imgsift(&[
-                "check",
-                "--allow-floating",
-                "--registry",
-                registry,
-                &chart,
-                "-f",
-                &variant,
-                "-f",
-                &overlay,
-            ]);
+            let check = check_with(&chart, registry, &[&variant, &overlay]);
             assert_eq!(check.code, 0, "{name} (keep {keep}): {}", check.stdout);
             let answers = helm_batch(&[serde_json::json!({
                 "chart": chart,

@@ -234,9 +234,8 @@ impl Context<'_> {
         text: &str,
         data: Value,
     ) -> Result<String, Error> {
-        let mut ns = self.st.ns.clone();
-        ns.add_main(name, text)?;
-        self.execute_in(&ns, name, data)
+        let value = self.parse_and_execute_value(name, text, data)?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
     /// Fails if a string of `len` bytes would exceed the output limit; for
