@@ -144,6 +144,12 @@ pub(super) fn held_keys(
     crate::documents::Traced(Some(keys.into()))
 }
 
+/// The registry placeholder of K3s's and RKE2's packaged manifests.
+const SYSTEM_DEFAULT_REGISTRY: &str = "%{SYSTEM_DEFAULT_REGISTRY}%";
+
+/// What a source read past the placeholder says about it.
+const PLACEHOLDER_STEP: &str = "%{SYSTEM_DEFAULT_REGISTRY}% left out: K3s and RKE2 fill it with nothing on a default install, with the registry given to --system-default-registry otherwise";
+
 /// How deep documents inside strings are followed (a template in a config in a ConfigMap is 2).
 const MAX_NESTING: u8 = 3;
 
@@ -286,6 +292,17 @@ impl<'e, 'a> Extractor<'e, 'a> {
         if text.is_empty() || is_placeholder(text) {
             return;
         }
+        // K3s and RKE2 fill `%{SYSTEM_DEFAULT_REGISTRY}%` when they deploy a packaged manifest:
+        // empty on a default install, `REGISTRY/` with `--system-default-registry`. What a
+        // default install pulls is the rest; the source says so.
+        let written = text;
+        let (text, at) = match text.strip_prefix(SYSTEM_DEFAULT_REGISTRY) {
+            Some(rest) => (rest, at.through(PLACEHOLDER_STEP)),
+            None => (text, at),
+        };
+        if text.is_empty() {
+            return;
+        }
         if class.is_inferred() && !is_qualified(text) {
             return;
         }
@@ -312,7 +329,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
                 let source = self
                     .options
                     .keep_sources
-                    .then(|| self.source(at, path, class, text));
+                    .then(|| self.source(at, path, class, written));
                 self.out.findings.push(Finding {
                     reference,
                     class,
