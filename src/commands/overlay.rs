@@ -124,9 +124,7 @@ fn position(source: &crate::inventory::Source) -> Position {
 
 /// The name each rendered place must print with the overlay: the name in the registry of
 /// what it prints without it.
-struct Wanted {
-    names: std::collections::BTreeMap<Position, String>,
-}
+type Wanted = std::collections::BTreeMap<Position, String>;
 
 /// The next keys to try for the images still wrong: a chart-wide registry key the values
 /// have (one value for every image: with --keep-registry-path, only when they come from one
@@ -214,7 +212,7 @@ fn traced_candidate(wanted: &Wanted, outside: &[&crate::inventory::Image]) -> Op
     let mut candidate: Candidate = Vec::new();
     for image in outside {
         let fix = image.sources.iter().find_map(|s| {
-            let name = wanted.names.get(&position(s))?;
+            let name = wanted.get(&position(s))?;
             traced_fix(s, name)
         });
         if let Some(fix) = fix {
@@ -429,20 +427,18 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
         let Some(wanted) = wanted else {
             continue;
         };
-        let traced = Wanted {
-            names: baseline
-                .images
-                .iter()
-                .zip(&wanted)
-                .flat_map(|(image, (name, _))| {
-                    image
-                        .sources
-                        .iter()
-                        .filter(|s| s.values.is_traced())
-                        .map(move |s| (position(s), name.clone()))
-                })
-                .collect(),
-        };
+        let traced: Wanted = baseline
+            .images
+            .iter()
+            .zip(&wanted)
+            .flat_map(|(image, (name, _))| {
+                image
+                    .sources
+                    .iter()
+                    .filter(|s| s.values.is_traced())
+                    .map(move |s| (position(s), name.clone()))
+            })
+            .collect();
         proof.charts += 1;
         let expected: std::collections::BTreeSet<&str> =
             wanted.iter().map(|(name, _)| name.as_str()).collect();
@@ -537,11 +533,7 @@ fn prove_with(run: &Config, mapping: &Mapping, finished: &Finished, resolved_tag
                 .map(|i| {
                     // The name its place must have, when the place was rendered without the
                     // overlay too.
-                    let what = match i
-                        .sources
-                        .iter()
-                        .find_map(|s| traced.names.get(&position(s)))
-                    {
+                    let what = match i.sources.iter().find_map(|s| traced.get(&position(s))) {
                         Some(name) if *name != i.reference.to_string() => {
                             format!("{} (to be {name})", i.reference)
                         }

@@ -22,6 +22,15 @@ use std::sync::Arc;
 pub use tree::{Node, Tree};
 pub use yaml::{Doc, Limits, NodeId, NodeOrigin, Scalar, ScalarKind, Value};
 
+/// Whether two shared lists are the same one in memory (or both absent).
+fn same_list<T>(a: &Option<Arc<[T]>>, b: &Option<Arc<[T]>>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
 /// The transforms that changed a piece of text, in the order they ran (a kustomize `images`
 /// entry, then a patch). Cheap to clone: built documents share one list per origin.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -48,11 +57,7 @@ impl Steps {
 
     /// Whether both are the same list in memory (not only equal): a cheap test for sharing.
     pub fn same(&self, other: &Steps) -> bool {
-        match (&self.0, &other.0) {
-            (None, None) => true,
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        }
+        same_list(&self.0, &other.0)
     }
 
     /// Whether nothing changed the text.
@@ -111,11 +116,7 @@ impl Traced {
 
     /// Whether both are the same list in memory (or both untraced): a cheap test for sharing.
     pub fn same(&self, other: &Traced) -> bool {
-        match (&self.0, &other.0) {
-            (None, None) => true,
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            _ => false,
-        }
+        same_list(&self.0, &other.0)
     }
 
     /// The keys.

@@ -139,8 +139,7 @@ fn repository_beside(ex: &Extractor<'_, '_>, map: NodeId, image: NodeId) -> Opti
         .and_then(|v| doc.text(v))
         .map(str::trim)
         .filter(|v| !v.is_empty());
-    Some(Some(match version {
-        Some(version) => format!("{}/{name}:{version}", repository.trim_end_matches('/')),
-        None => format!("{}/{name}", repository.trim_end_matches('/')),
-    }))
+    Some(Some(super::rules::join_repository(
+        repository, name, version,
+    )))
 }

@@ -112,6 +112,16 @@ pub fn is_placeholder(text: &str) -> bool {
     })
 }
 
+/// NVIDIA's join of `repository` + `image` + `version`: `repository/image[:version]`.
+pub fn join_repository(repository: &str, name: &str, version: Option<&str>) -> String {
+    let mut text = format!("{}/{name}", repository.trim_end_matches('/'));
+    if let Some(version) = version {
+        text.push(':');
+        text.push_str(version);
+    }
+    text
+}
+
 /// Whether a string is a bare image name that a chart or operator joins with a hub or a
 /// repository (`proxyv2`, `gpu-operator`): lowercase letters, digits, `-`, `_` and `.` only.
 pub fn is_bare_name(text: &str) -> bool {

@@ -427,14 +427,9 @@ fn repository_and_version(
         return Some(None);
     };
     let version = text_of(ex, part(ex, map, "version"));
-    let mut text = format!("{}/{name}", repository.trim_end_matches('/'));
-    if let Some(version) = version {
-        text.push(':');
-        text.push_str(version);
-    }
     Some(Some(Composed {
         untagged: version.is_none(),
-        text,
+        text: super::rules::join_repository(repository, name, version),
         node: image,
         default_tag_suffix: None,
         parts: Parts::Hub {

@@ -89,18 +89,25 @@ impl Renderer for Helm {
                 gotemplate::Map::new()
             }
         };
+        // The user's files, read once: sources of their own, and where a traced key is set.
+        let user_files: Vec<(Arc<str>, String)> = options
+            .values_files
+            .iter()
+            .filter_map(|file| {
+                let text = std::fs::read_to_string(file).ok()?;
+                Some((Arc::from(file.to_string_lossy().as_ref()), text))
+            })
+            .collect();
         let sources_of = |chart: &Chart, unrendered_only: bool| {
             let mut sources = Vec::new();
             collect_sources(chart, unrendered_only, &mut sources);
-            for file in &options.values_files {
-                if let Ok(text) = std::fs::read_to_string(file) {
-                    sources.push(Source {
-                        file: Arc::from(file.to_string_lossy().as_ref()),
-                        text,
-                        role: Role::Values,
-                        unrendered_only,
-                    });
-                }
+            for (file, text) in &user_files {
+                sources.push(Source {
+                    file: Arc::clone(file),
+                    text: text.clone(),
+                    role: Role::Values,
+                    unrendered_only,
+                });
             }
             sources
         };
@@ -122,15 +129,7 @@ impl Renderer for Helm {
                 return out;
             }
         };
-        // The user's files, so that a traced key is placed where the user set it.
-        rendered.value_files = options
-            .values_files
-            .iter()
-            .filter_map(|file| {
-                let text = std::fs::read_to_string(file).ok()?;
-                Some((Arc::from(file.to_string_lossy().as_ref()), text))
-            })
-            .collect();
+        rendered.value_files = user_files.clone();
         let failed = !rendered.problems.is_empty();
         for problem in &rendered.problems {
             out.diagnostics.push(problem_diagnostic(problem, &rendered));
