@@ -411,3 +411,64 @@ sidecar:
     assert_eq!(unresolved, ["nvcr.io/nvidia/gpu-operator"]);
     assert!(!run.stdout.contains("vgpu-manager"));
 }
+
+#[test]
+fn operator_shapes_digest_versions_default_registries_and_null_parts() {
+    let run = imgsift(&[
+        "scan",
+        "-o",
+        "json",
+        "--values",
+        "testdata/values/operator-shapes.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        summary(&run.json()),
+        "image docker.io/webco/web:3.1.0 values web.image\n\
+         image nvcr.example.com/gpu/driver@sha256:e243d778bd83de47668e7629d78f673317a130fedc99941be12aad7fc6bdfa85 values driver.image\n\
+         image nvcr.example.com/gpu/k8s/container-toolkit:v1.20.0 values toolkit.image\n\
+         image quay.io/streamco/broker:3.4.0 values image.stream.broker\n\
+         image quay.io/streamco/exporter:2.10 values image.stream.exporter\n\
+         image reg.policy.example/policyco/admission:v1.16.4 values policy.image\n\
+         unresolved docker.io/policyco/reporter reporter.image\n"
+    );
+    // The overlay sets the empty `registry`, which the template prefers to the default.
+    let overlay = imgsift(&[
+        "overlay",
+        "--registry",
+        "reg.local:5000",
+        "--values",
+        "testdata/values/operator-shapes.yaml",
+    ]);
+    assert_eq!(overlay.code, 0, "{}", overlay.stderr);
+    assert!(
+        overlay
+            .stdout
+            .contains("policy:\n  image:\n    registry: \"reg.local:5000\"\n"),
+        "{}",
+        overlay.stdout
+    );
+    assert!(
+        !overlay.stdout.contains("defaultRegistry"),
+        "{}",
+        overlay.stdout
+    );
+}
+
+#[test]
+fn a_global_registry_beats_the_default_registry_beside_an_empty_one() {
+    let scratch = common::Scratch::new();
+    let file = scratch.write(
+        "values.yaml",
+        "global:\n  image:\n    registry: mirror.example.com\n\
+         policy:\n  image:\n    registry: ~\n    defaultRegistry: reg.policy.example\n    repository: policyco/admission\n    tag: v1\n\
+         own:\n  image:\n    registry: own.example.com\n    defaultRegistry: reg.policy.example\n    repository: policyco/own\n    tag: v1\n",
+    );
+    let file = file.to_string_lossy().into_owned();
+    let run = imgsift(&["scan", "--values", &file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "mirror.example.com/policyco/admission:v1\nown.example.com/policyco/own:v1\n"
+    );
+}

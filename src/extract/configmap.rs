@@ -16,7 +16,7 @@
 //! `_example` keys are documentation by Knative's and KServe's convention and never read.
 //! Everything found is a guess from names, so only qualified references count.
 
-use super::rules::key_names_image;
+use super::rules::{is_fully_qualified, key_names_image, names_a_part};
 use super::shapes::{self, Composed, Sink};
 use super::{Class, Extractor, KeyPath};
 use crate::documents::At;
@@ -37,10 +37,15 @@ pub fn config_map<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath
             continue;
         };
         path.key(key);
-        if key_names_image(key) && !text.trim().contains('\n') {
+        let one_line = !text.trim().contains('\n');
+        if key_names_image(key) && one_line {
             ex.candidate(value, path, Class::Configmap);
         } else if mentions_image(text) {
             embedded(ex, value, path);
+        } else if one_line && !names_a_part(key) && is_fully_qualified(text.trim()) {
+            // Rook's image set: `provisioner: "registry.k8s.io/sig-storage/csi-provisioner:v6.2.0"`,
+            // components named by their role, read by the operator a custom resource points at.
+            ex.candidate(value, path, Class::Configmap);
         }
         path.pop(1);
     }

@@ -7,8 +7,13 @@
 //! `--image-registry` are not images). `command` and `args` are read as the one argument vector
 //! the runtime builds from them, so a flag at the end of `command` takes its value from the start
 //! of `args`; an entry holding a shell line is split at white space.
+//!
+//! An env var about images may hold several: one per line, a list, or a table of `KEY=REF`
+//! pairs (Strimzi's `STRIMZI_KAFKA_IMAGES`). A variable or flag whose name does not say image
+//! counts only when its value is a whole reference ([`is_fully_qualified`]): the shape has to
+//! vouch for what the name does not.
 
-use super::rules::name_mentions_image;
+use super::rules::{is_fully_qualified, name_mentions_image, name_mentions_images, names_a_part};
 use super::{Class, Extractor, KeyPath};
 use crate::documents::NodeId;
 
@@ -25,15 +30,58 @@ fn env<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPath<'e>
     };
     path.key("env");
     for (i, &var) in doc.items(vars).iter().enumerate() {
-        let named_image = doc.str_at(var, &["name"]).is_some_and(name_mentions_image);
+        let name = doc.str_at(var, &["name"]).unwrap_or_default();
         // `valueFrom` has no literal value; the ConfigMap it points to is read on its own.
-        if let Some(value) = doc.get(var, "value").filter(|_| named_image) {
-            path.index(i).key("value");
+        let Some(value) = doc.get(var, "value") else {
+            continue;
+        };
+        path.index(i).key("value");
+        if name_mentions_images(name) {
+            match doc.str(value).filter(|text| holds_several(text)) {
+                Some(text) => several(ex, value, text, path),
+                None => ex.candidate(value, path, Class::Env),
+            }
+        } else if !names_a_part(name) && doc.str(value).is_some_and(is_fully_qualified) {
+            // `..._BUILDER=quay.io/strimzi/maven-builder:1.2.0`: the name does not say image,
+            // the value is a whole reference with a registry, a path and a version.
             ex.candidate(value, path, Class::Env);
-            path.pop(2);
         }
+        path.pop(2);
     }
     path.pop(1);
+}
+
+/// Whether an env value holds more than one word: a list of references, one per line or
+/// separated by commas, or a table of `KEY=REF` pairs (Strimzi's `STRIMZI_KAFKA_IMAGES`).
+fn holds_several(text: &str) -> bool {
+    text.trim()
+        .contains(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '='))
+}
+
+/// Offers each reference of a value holding several, at its own line when the value is a
+/// literal block.
+fn several(ex: &mut Extractor<'_, '_>, node: NodeId, text: &str, path: &KeyPath<'_>) {
+    for (line_in, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while !rest.is_empty() {
+            let start = rest
+                .find(|c: char| !(c.is_whitespace() || matches!(c, ',' | ';')))
+                .unwrap_or(rest.len());
+            rest = &rest[start..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';'))
+                .unwrap_or(rest.len());
+            let word = &rest[..end];
+            // `4.2.0=quay.io/strimzi/kafka:1.2.0-kafka-4.2.0`: the reference is the value.
+            let reference = word.rsplit_once('=').map_or(word, |(_, value)| value);
+            if !reference.is_empty() {
+                let column = line.len() - rest.len() + (word.len() - reference.len());
+                let at = ex.locate_in(node, line_in, column);
+                ex.candidate_text(reference, at, path, Class::Env);
+            }
+            rest = &rest[end..];
+        }
+    }
 }
 
 /// One word of the argument vector: its text and the entry it came from.
@@ -71,7 +119,8 @@ fn arguments<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPa
             Some((name, value)) => (name, Some(value)),
             None => (flag, None),
         };
-        if !name_mentions_image(name) {
+        let named = name_mentions_image(name);
+        if !named && (names_a_part(name) || name.is_empty()) {
             continue;
         }
         let (value, at) = match inline {
@@ -85,6 +134,11 @@ fn arguments<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPa
             },
         };
         let value = value.trim_matches(['"', '\'']);
+        // A flag whose name does not say image counts when its value is a whole reference
+        // (`--prometheus-config-reloader=quay.io/prometheus-operator/...:v0.81.0`).
+        if !named && !is_fully_qualified(value) {
+            continue;
+        }
         path.key(at.list).index(at.index);
         let position = ex.locate(at.node);
         ex.candidate_text(value, position, path, Class::Arg);

@@ -225,6 +225,19 @@ impl<'e, 'a> Extractor<'e, 'a> {
         }
     }
 
+    /// Where the text at byte `column` (0-based) of line `line_in` (0-based) of the string at
+    /// `node` is: on its own line of the file when the string is a literal block (`|`), whose
+    /// lines are the file's, else at the string's position.
+    pub fn locate_in(&self, node: NodeId, line_in: usize, column: usize) -> At {
+        let mut at = self.locate(node);
+        if let Some(scalar) = self.doc.scalar(node) {
+            let (line, col) = self.doc.position(node);
+            let origin = self.origin.nested(scalar, line, col);
+            (at.line, at.column) = origin.map(line_in as u64 + 1, column as u64 + 1);
+        }
+        at
+    }
+
     /// Where a reference joined from several nodes is (`repository` + `image` + `version`):
     /// at `node`, with the values keys of all of them, so that a rendered reference keeps
     /// the key of each part.

@@ -12,6 +12,8 @@
 //!   `imageNamespace`, Argo CD's empty `repository` inheriting `global.image.repository`;
 //!   and named image maps under one image key (`upgradeJob.image.busybox`);
 //! - Istio's `hub` + `image` + `tag` (+ `variant`), each inherited from `global` when empty;
+//! - NVIDIA's `repository` + `image` + `version` (a `sha256:` version is a digest), Kyverno's
+//!   empty `registry` beside `defaultRegistry`;
 //! - `image` with its tag beside it: `tag` (Argo CD's redis-ha exporter), `imageTag` (older
 //!   charts), KServe's `defaultImageVersion`;
 //! - deployKF's `images.<name>: {repository, tag}` and `images.<name>: "ref"`;
@@ -485,6 +487,24 @@ fn image_map(
                 text_of(ex, Some(global.node)),
                 PartAt::Inherited(global.path(path)),
             ));
+        }
+        if let Some(own) = own_registry.filter(|&own| text_of(ex, Some(own)).is_some()) {
+            return Some((text_of(ex, Some(own)), PartAt::Own("registry")));
+        }
+        // Kyverno: `registry: ~` beside `defaultRegistry: reg.kyverno.io`; the template takes
+        // `global.image.registry`, else the default, when the registry is empty, so an overlay
+        // sets `registry`.
+        if let Some(default) = part(ex, map, "defaultRegistry") {
+            if let Some(global) = scope
+                .registry_default
+                .filter(|global| text_of(ex, Some(global.node)).is_some())
+            {
+                return Some((
+                    text_of(ex, Some(global.node)),
+                    PartAt::Inherited(global.path(path)),
+                ));
+            }
+            return Some((text_of(ex, Some(default)), PartAt::Own("registry")));
         }
         if let Some(own) = own_registry {
             return Some((text_of(ex, Some(own)), PartAt::Own("registry")));
