@@ -22,5 +22,6 @@ pub mod pipeline;
 pub mod reference;
 pub mod registry;
 pub mod render;
+pub mod rules;
 
 pub use commands::{Outcome, run};
