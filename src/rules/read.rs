@@ -772,6 +772,40 @@ bogus: 1
     }
 
     #[test]
+    fn what_imgsift_cannot_apply_is_refused_not_ignored() {
+        let text = "\
+imageExtractors:
+  Task:
+    - path: /spec/steps/*
+      jmesPath: \"split(@, ':')[0]\"
+    - path: /spec/steps/*
+      value: a/b
+    - path: /spec/steps/*
+      value: image
+      key: ./name
+values:
+  shapes:
+    - {repository: image.name, tag: tag}
+  other: 1
+";
+        let rules = parse(text, "r.yaml");
+        assert_eq!(
+            codes(&rules),
+            vec![
+                ("C005", 4, 17),
+                ("C005", 6, 14),
+                ("C005", 12, 20),
+                ("C002", 13, 3)
+            ]
+        );
+        assert_eq!(rules.extractors.len(), 1);
+        assert_eq!(rules.extractors[0].key.as_deref(), Some("name"));
+        let two = parse("images: [a:1]\n---\nimages: [b:1]\n", "r.yaml");
+        assert_eq!(codes(&two), vec![("C001", 3, 1)]);
+        assert_eq!(two.images.len(), 1);
+    }
+
+    #[test]
     fn a_file_that_is_not_yaml_is_one_error() {
         let rules = parse("images: [\n", "r.yaml");
         assert_eq!(rules.diagnostics.len(), 1);
