@@ -15,10 +15,6 @@ use crate::documents::{NodeId, Value};
 use crate::kube::Object;
 use crate::rules::{Field, ImageExtractor};
 
-/// How deep a `*` path may go into a hostile document (each segment is one level anyway; the
-/// bound is on the number of segments a path of the rule file can have).
-const MAX_FIELDS: usize = 64;
-
 /// Whether an exclusion by object leaves `object` out (counted as a match when it does).
 pub fn excluded(ex: &Extractor<'_, '_>, object: &Object) -> bool {
     ex.options
@@ -33,9 +29,7 @@ pub fn image_paths<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPat
     };
     for extractor in rules.extractors.iter().filter(|e| e.kind.matches(&object)) {
         extractor.objects.hit();
-        if extractor.fields.len() > MAX_FIELDS {
-            continue;
-        }
+        // The recursion is as deep as the path is long, which the reader bounds.
         follow(ex, id, &extractor.fields, extractor, path);
     }
 }

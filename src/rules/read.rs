@@ -558,8 +558,21 @@ fn reference_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@' | '*' | '?')
 }
 
+/// The longest pattern read: far longer than any reference (255 characters of name, a tag, a
+/// digest), short enough that matching one against every image of a run stays cheap.
+const MAX_PATTERN: usize = 1024;
+
+/// The most segments an extractor's path may have (real ones have a handful).
+const MAX_FIELDS: usize = 64;
+
 /// A `ref:` pattern: a glob when it has `*` or `?`, else a reference.
 fn ref_pattern(text: &str) -> Result<RefPattern, (Code, String)> {
+    if text.len() > MAX_PATTERN {
+        return Err((
+            Code::RuleBadPattern,
+            format!("is longer than {MAX_PATTERN} bytes, which no reference is"),
+        ));
+    }
     if text.contains(['*', '?']) {
         if let Some(bad) = text.chars().find(|&c| !reference_char(c)) {
             return Err((
@@ -583,6 +596,11 @@ fn ref_pattern(text: &str) -> Result<RefPattern, (Code, String)> {
 
 /// An `object:` pattern: `Kind/name` or `Kind/namespace/name`.
 fn object_pattern(text: &str) -> Result<ObjectPattern, String> {
+    if text.len() > MAX_PATTERN {
+        return Err(format!(
+            "is longer than {MAX_PATTERN} bytes, which no object pattern needs"
+        ));
+    }
     let parts: Vec<&str> = text.split('/').collect();
     let bad_part = |part: &str| part.is_empty() || part.chars().any(char::is_whitespace);
     let shape = "is not an object pattern (`Kind/name` or `Kind/namespace/name`, each part a glob, `-` for no namespace)";
@@ -605,6 +623,11 @@ fn object_pattern(text: &str) -> Result<ObjectPattern, String> {
 
 /// An extractor's kind key: `Kind`, or `apiVersion/Kind` (`tekton.dev/v1/Task`, `v1/Pod`).
 fn kind_pattern(text: &str) -> Result<KindPattern, String> {
+    if text.len() > MAX_PATTERN {
+        return Err(format!(
+            "is longer than {MAX_PATTERN} bytes, which no kind is"
+        ));
+    }
     let (api_version, kind) = match text.rsplit_once('/') {
         Some((version, kind)) => (Some(version), kind),
         None => (None, text),
@@ -674,6 +697,11 @@ fn extractor_path(path: &str, value: Option<&str>) -> Result<(Vec<Field>, String
             None => return Err(PathError::Path(format!("path {path:?} names no field"))),
         },
     };
+    if segments.len() > MAX_FIELDS {
+        return Err(PathError::Path(format!(
+            "path has more than {MAX_FIELDS} segments"
+        )));
+    }
     let fields = segments
         .into_iter()
         .map(|s| {
@@ -719,6 +747,9 @@ mod tests {
         assert!(extractor_path("/spec/*", None).is_err());
         assert!(extractor_path("/", None).is_err());
         assert!(extractor_path("/spec", Some("a/b")).is_err());
+        assert!(extractor_path(&"/a".repeat(MAX_FIELDS + 2), None).is_err());
+        assert!(extractor_path(&"/a".repeat(MAX_FIELDS + 1), None).is_ok());
+        assert!(ref_pattern(&"*".repeat(MAX_PATTERN + 1)).is_err());
     }
 
     #[test]
