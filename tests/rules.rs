@@ -114,6 +114,37 @@ fn exclusions_by_reference_leave_out_what_the_glob_matches_and_nothing_else() {
 }
 
 #[test]
+fn exclusions_by_reference_leave_out_untagged_values_entries_of_the_repository() {
+    let scratch = Scratch::new();
+    scratch.write(
+        ".imgsift.yaml",
+        "exclude:\n  - ref: ghcr.io/acme/ui\n  - ref: 'ghcr.io/other/*'\n",
+    );
+    scratch.write(
+        "values.yaml",
+        "ui: {image: {repository: ghcr.io/acme/ui}}\nworker: {image: {repository: ghcr.io/other/worker}}\napi: {image: {repository: ghcr.io/acme/api}}\n",
+    );
+    let run = imgsift_in(
+        scratch.dir(),
+        &["scan", "-o", "json", "--values", "values.yaml"],
+    );
+    let json = run.json();
+    let unresolved: Vec<String> = json["unresolved"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| text(u, "repository"))
+        .collect();
+    assert_eq!(unresolved, vec!["ghcr.io/acme/api"], "{json:#}");
+    assert_eq!(run.stderr.matches("[V001]").count(), 1, "{run:?}");
+    assert!(
+        run.stderr.contains("ghcr.io/acme/api has no tag"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("C007"), "{run:?}");
+}
+
+#[test]
 fn exclusions_by_object_leave_out_that_object_only() {
     let without = scan(None, &[]);
     assert!(
@@ -190,6 +221,11 @@ fn image_extractors_read_the_paths_of_custom_resources() {
     let golang = of("docker.io/library/golang:1.22");
     assert_eq!(golang.len(), 1, "{json:#}");
     assert_eq!(text(&golang[0]["rule"], "rule"), "imageExtractors.Task[0]");
+    let why = scan(Some(ALL), &["--why", "ghcr.io/acme/runtime"]);
+    assert!(
+        why.stdout.contains("crd Runner/build spec.runtime.ref = \"ghcr.io/acme/runtime:3.1\"\n    by rule imageExtractors.Runner[0] at testdata/rules/all/.imgsift.yaml:11:13\n"),
+        "{why:?}"
+    );
     // The custom path is structural: --strict keeps it.
     let strict = scan(Some(ALL), &["--strict"]);
     assert!(

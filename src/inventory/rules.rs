@@ -2,7 +2,7 @@
 //! and a warning for every rule that matched nothing in the run.
 //!
 //! Exclusions by reference apply here, once every image is known (values entries take their
-//! tags only when the run is finished); exclusions by object applied while documents were
+//! tags only when the run is finished), to unresolved values entries too; exclusions by object applied while documents were
 //! read (`extract/custom.rs`), since a plain list keeps no sources to tell objects apart.
 //! Extra images come last, so an image the user names is listed even when an exclusion's glob
 //! also covers it: the explicit name is the more specific rule.
@@ -21,6 +21,21 @@ pub fn apply(finished: &mut Finished, rules: &Rules, keep_sources: bool) {
     finished
         .unrendered
         .retain(|u| !rules.excludes_reference(&u.reference));
+    // A values entry without a tag is a repository: a pattern for the whole repository (no
+    // tag, or a glob such as `ghcr.io/acme/*`) leaves it out, with its `V001` warning, so that
+    // no note or warning is left about an image the user does not want.
+    let mut dropped = Vec::new();
+    finished.unresolved.retain(|u| {
+        let excluded = crate::reference::Reference::parse_normalized_named(&u.repository)
+            .is_ok_and(|reference| rules.excludes_reference(&reference));
+        if excluded {
+            dropped.push((u.file.clone(), u.line, u.column));
+        }
+        !excluded
+    });
+    finished.diagnostics.retain(|d| {
+        d.code != Code::Unresolved || !dropped.contains(&(d.file.clone(), d.line, d.column))
+    });
     for (i, extra) in rules.images.iter().enumerate() {
         let note = &extra.note;
         let source = Source {
