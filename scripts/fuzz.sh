@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-600}
 shift || true
-TARGETS=${*:-reference scan kustomize template tree}
+TARGETS=${*:-reference scan kustomize template tree rules}
 export RUSTC_BOOTSTRAP=1
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
@@ -29,6 +29,12 @@ for dir in testdata/kustomize/*/*; do
   [ -n "$files" ] || continue
   name=$(printf '%s' "$dir" | sha1sum | cut -c1-16)
   for f in $files; do cat "$f"; printf '\n---\n'; done > "fuzz/corpus/kustomize/$name"
+done
+
+# rules: the rule files of the tests.
+mkdir -p fuzz/corpus/rules
+find testdata/rules -name '.imgsift.yaml' | while read -r f; do
+  cp "$f" "fuzz/corpus/rules/$(sha1sum < "$f" | cut -c1-16)"
 done
 
 # template: every template of the corpus charts (and of testdata), each a seed on its own.

@@ -359,6 +359,16 @@ pub struct InputArgs {
     /// resolved); with LoadRestrictionsNone, anywhere.
     #[arg(long, value_enum, value_name = "RESTRICTOR", default_value_t = LoadRestrictor::RootOnly)]
     pub load_restrictor: LoadRestrictor,
+
+    /// The rule file: extra images, exclusions, image paths of custom resources, values
+    /// shapes (docs/config.md). Without it, `.imgsift.yaml` is looked for in the working
+    /// directory and its parents, up to the root of its Git repository.
+    #[arg(long = "config", value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<OsString>,
+
+    /// Read no rule file, not even a `.imgsift.yaml` found upward.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// kustomize's load restrictors, spelled as kustomize spells them.

@@ -18,6 +18,7 @@ use crate::registry::mapping::Mapping;
 use crate::registry::readiness::CheckOptions;
 use crate::render::helm;
 use crate::render::kustomize::LoadRestrictor;
+use crate::rules::{self, Rules};
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
@@ -478,6 +479,7 @@ fn chart_mirror(
 
 fn scan_options(args: &InputArgs, keep_sources: bool, keep_shapes: bool) -> ExtractOptions {
     ExtractOptions {
+        rules: rule_file(args),
         strict: args.strict,
         skip_test_hooks: args.skip_test_hooks,
         keep_sources,
@@ -528,4 +530,84 @@ fn inputs(args: &InputArgs, stdin_is_terminal: bool) -> anyhow::Result<Vec<Input
     }
     inputs.extend(values);
     Ok(inputs)
+}
+
+/// The rule file's rules: `--config FILE`, else the `.imgsift.yaml` found upward from the
+/// working directory, else none (`--no-config`, or none found). Read once per process and
+/// kept for its whole life (see [`ExtractOptions::rules`]). A file that cannot be read is an
+/// error diagnostic of the run, not a usage error: the run goes on without its rules and
+/// exits 2, as for any input that cannot be read.
+fn rule_file(args: &InputArgs) -> Option<&'static Rules> {
+    if args.no_config {
+        return None;
+    }
+    let (path, shown) = match &args.config {
+        Some(path) => {
+            let path = PathBuf::from(path);
+            let shown = path.to_string_lossy().into_owned();
+            (path, shown)
+        }
+        None => {
+            let cwd = std::env::current_dir().ok()?;
+            find_rule_file(&cwd)?
+        }
+    };
+    let rules = match read_bounded(&path) {
+        Ok(text) => rules::parse(&text, &shown),
+        Err(why) => Rules {
+            diagnostics: vec![crate::diag::Diagnostic::error(
+                crate::diag::Code::RuleFileUnreadable,
+                &shown,
+                1,
+                1,
+                format!("cannot read the rule file: {why}; no rule of it applies"),
+            )],
+            file: std::sync::Arc::from(shown.as_str()),
+            ..Rules::default()
+        },
+    };
+    Some(Box::leak(Box::new(rules)))
+}
+
+/// The rule file's text, within the document bound.
+fn read_bounded(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read;
+    let limit = crate::documents::Limits::default().max_document_bytes;
+    let file = std::fs::File::open(path).map_err(|e| crate::diag::describe_io_error(&e))?;
+    if !file
+        .metadata()
+        .map_err(|e| crate::diag::describe_io_error(&e))?
+        .is_file()
+    {
+        return Err("not a regular file".to_owned());
+    }
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::diag::describe_io_error(&e))?;
+    if bytes.len() > limit {
+        return Err(format!("larger than {} MiB", limit >> 20));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())
+}
+
+/// Looks for [`rules::FILE_NAME`] in `start` and its parents. The search stops at the first
+/// folder holding `.git` (the root of a repository: a rule file above it belongs to another
+/// project, or to the home folder) and at the root of the file system. Returns the path and
+/// how it is shown: relative to `start` (`.imgsift.yaml`, `../../.imgsift.yaml`), as the
+/// user would type it.
+pub fn find_rule_file(start: &std::path::Path) -> Option<(PathBuf, String)> {
+    for (up, dir) in start.ancestors().enumerate() {
+        let candidate = dir.join(rules::FILE_NAME);
+        if candidate.is_file() {
+            return Some((
+                candidate,
+                format!("{}{}", "../".repeat(up), rules::FILE_NAME),
+            ));
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+    }
+    None
 }

@@ -37,7 +37,8 @@ impl fmt::Display for Severity {
 macro_rules! codes {
     ($($(#[doc = $doc:literal])* $name:ident = $code:literal,)*) => {
         /// The stable code of a diagnostic: `I` inputs, `D` documents, `R` image references,
-        /// `V` values files, `K` kustomize builds, `H` Helm charts, `A` Argo CD objects, `O` outputs.
+        /// `V` values files, `K` kustomize builds, `H` Helm charts, `A` Argo CD objects, `O` outputs,
+        /// `C` the rule file.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code {
             $($(#[doc = $doc])* $name,)*
@@ -193,6 +194,23 @@ codes! {
     OutOfReach = "O003",
     /// An image of a chart's render that no value of the overlay points at the registry.
     NotReached = "O004",
+    /// The rule file cannot be read, or is not one YAML document.
+    ///
+    /// `--config FILE` naming a file that is not there is this error; a `.imgsift.yaml` that
+    /// the upward search does not find is nothing.
+    RuleFileUnreadable = "C001",
+    /// A rule file key that imgsift does not know; the rule holding it is left out.
+    RuleUnknownKey = "C002",
+    /// A rule file value of the wrong type, or a rule missing a required field.
+    RuleWrongType = "C003",
+    /// An exclusion's reference glob or object pattern is malformed.
+    RuleBadPattern = "C004",
+    /// An `imageExtractors` entry or a values shape is malformed, or uses `jmesPath`.
+    RuleBadExtractor = "C005",
+    /// An image reference of the rule file is rejected by the reference grammar.
+    RuleBadReference = "C006",
+    /// A rule matched nothing in the whole run.
+    RuleUnmatched = "C007",
 }
 
 impl Code {

@@ -5,7 +5,8 @@
 //! `pipeline.rs`. `commands/` runs each subcommand over that flow; `cli.rs` and `config.rs` are
 //! the edge where flags become a plain [`config::Config`]. `reference.rs` (the image reference
 //! grammar), `registry/` (the private-registry mapping rule), `kube.rs` (built-in kinds) and
-//! `diag.rs` (diagnostics) are the vocabulary every stage shares.
+//! `diag.rs` (diagnostics) are the vocabulary every stage shares; `rules/` is the user's rule
+//! file (`.imgsift.yaml`) as data, which `extract/` and `inventory/` apply.
 
 pub mod cli;
 pub mod commands;
@@ -22,5 +23,6 @@ pub mod pipeline;
 pub mod reference;
 pub mod registry;
 pub mod render;
+pub mod rules;
 
 pub use commands::{Outcome, run};

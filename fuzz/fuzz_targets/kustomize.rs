@@ -70,6 +70,7 @@ fuzz_target!(|data: &[u8]| {
         keep_shapes: false,
         limits,
         load_restrictor: Default::default(),
+        rules: None,
     };
     extract_document(&doc, &file, 1, options, Role::Manifest, &mut out);
 });

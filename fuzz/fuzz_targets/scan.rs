@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         keep_shapes: true,
         limits,
         load_restrictor: Default::default(),
+        rules: None,
     };
     let file: Arc<str> = Arc::from("fuzz.yaml");
     for role in [Role::Auto, Role::Values] {

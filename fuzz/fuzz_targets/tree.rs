@@ -96,6 +96,7 @@ fuzz_target!(|data: &[u8]| {
         keep_shapes: true,
         limits,
         load_restrictor: Default::default(),
+        rules: None,
     };
     let inventory = scan(&inputs, &options, None, &NoProgress);
     let finished = inventory.finish();

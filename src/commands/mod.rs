@@ -70,7 +70,10 @@ pub fn run(
     for diagnostic in store_diagnostics {
         inventory.diagnose(diagnostic);
     }
-    let finished = inventory.finish();
+    let mut finished = inventory.finish();
+    if let Some(rules) = config.options.rules {
+        crate::inventory::rules::apply(&mut finished, rules, config.options.keep_sources);
+    }
     match &config.command {
         CommandConfig::Scan(config) => scan::run(config, &finished, &mut io),
         CommandConfig::Overlay(overlay_config) => {

@@ -3,6 +3,7 @@
 //! The field order is the contract's; `column` is added to every source next to `line`, and
 //! `tag_from` to values sources whose tag was found elsewhere (`manifests` or `appVersion`).
 //! `unresolved` lists values entries whose tag could not be determined; it is always present.
+//! `rule` is added to sources that a rule of the rule file named.
 
 use std::io::{self, Write};
 
@@ -62,6 +63,21 @@ struct SourceOut<'a> {
     values: Vec<ValuesKeyOut<'a>>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     template_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<RuleOut<'a>>,
+}
+
+/// The rule of the rule file that named the image (class `config`) or the path it was found
+/// at (an `imageExtractors` entry).
+#[derive(Serialize)]
+struct RuleOut<'a> {
+    file: &'a str,
+    line: u64,
+    column: u64,
+    rule: &'a str,
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
 }
 
 /// A values key a rendered image was printed from, and which parts of the reference it gave.
@@ -109,6 +125,14 @@ impl<'a> SourceOut<'a> {
                 })
                 .collect(),
             template_only: source.template_only(),
+            rule: source.rule.as_deref().map(|note| RuleOut {
+                file: &note.file,
+                line: note.line,
+                column: note.column,
+                rule: &note.rule,
+                reason: note.reason.as_deref(),
+                name: note.name.as_deref(),
+            }),
         }
     }
 }

@@ -95,6 +95,21 @@ pub fn write_why(out: &mut dyn Write, inventory: &Finished, query: &WhyQuery) ->
                 }
                 writeln!(out)?;
             }
+            // The rule of the rule file behind it, with its reason.
+            if let Some(note) = source.rule.as_deref() {
+                write!(
+                    out,
+                    "    by rule {} at {}:{}:{}",
+                    Printable(&note.rule),
+                    Printable(&note.file),
+                    note.line,
+                    note.column
+                )?;
+                if let Some(reason) = note.reason.as_deref() {
+                    write!(out, ": {}", Printable(reason))?;
+                }
+                writeln!(out)?;
+            }
             if source.template_only() {
                 writeln!(out, "    written in the template: no values key printed it")?;
             } else if source.name_from_template() {

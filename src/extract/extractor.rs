@@ -381,6 +381,7 @@ impl<'e, 'a> Extractor<'e, 'a> {
             tag_from: None,
             steps: at.steps,
             values: at.traced,
+            rule: None,
         }
     }
 

@@ -10,6 +10,7 @@
 //!   as an image;
 //! - `shapes.rs`: the image shapes of values-like trees (registry, repository, tag, digest
 //!   and their inherited defaults);
+//! - `custom.rs`: the rule file's exclusions by object, image paths and values shapes;
 //! - one file per source class of the contract (`podspec.rs`, `container.rs` for env and
 //!   args, `crd.rs`, `configmap.rs`, `annotation.rs`, `values.rs`, `chart.rs`);
 //! - this file: the dispatch of a document to the classes, by what the document is.
@@ -19,6 +20,7 @@ mod chart;
 mod configmap;
 mod container;
 mod crd;
+mod custom;
 mod extractor;
 pub mod model;
 pub use crate::documents::path;
@@ -188,6 +190,9 @@ fn extract_object<'e>(
     if ex.options.skip_test_hooks && object.is_test_hook() {
         return;
     }
+    if custom::excluded(ex, &object) {
+        return;
+    }
     let group = object.group().to_owned();
     let kind = object.kind.clone();
     // A K3s HelmChart needs its HelmChartConfig, which may be in another file: it is kept
@@ -226,6 +231,7 @@ fn extract_object<'e>(
     // A HelmRelease kept for rendering: its `spec.values` are read by its release.
     let release = kept == Some(crate::render::objects::Kind::HelmRelease);
     let previous = ex.object.replace(Arc::new(object));
+    custom::image_paths(ex, id, path);
     if kube::is_builtin(&group, &kind) {
         builtin_object(ex, id, &group, &kind, path);
     } else if release {

@@ -33,6 +33,8 @@ pub enum Class {
     Values,
     /// A Chart.yaml image annotation.
     Chart,
+    /// An `images:` entry of the rule file: named by the user, in no input.
+    Config,
 }
 
 impl Class {
@@ -44,15 +46,16 @@ impl Class {
         )
     }
 
-    /// Whether `--strict` keeps the class.
+    /// Whether `--strict` keeps the class: an image the rule file names was asked for by
+    /// name, which is as sure as a pod spec.
     pub fn is_strict(self) -> bool {
-        matches!(self, Class::Podspec | Class::Crd)
+        matches!(self, Class::Podspec | Class::Crd | Class::Config)
     }
 
     /// Whether the class is read from manifests, as opposed to values files and chart
     /// metadata.
     pub fn is_manifest(self) -> bool {
-        !matches!(self, Class::Values | Class::Chart)
+        !matches!(self, Class::Values | Class::Chart | Class::Config)
     }
 
     /// The class's name in output.
@@ -66,6 +69,7 @@ impl Class {
             Class::Annotation => "annotation",
             Class::Values => "values",
             Class::Chart => "chart",
+            Class::Config => "config",
         }
     }
 }
@@ -114,6 +118,8 @@ pub struct Source {
     /// For a rendered image, the values keys its text was printed from (none: the template
     /// wrote it, or the render was not traced).
     pub values: crate::documents::Traced,
+    /// The rule of the rule file that named the image, or the path it was found at.
+    pub rule: Option<Arc<crate::rules::RuleNote>>,
 }
 
 impl Source {
@@ -310,4 +316,7 @@ pub struct ExtractOptions {
     pub limits: Limits,
     /// Which files a kustomization may read (kustomize's `--load-restrictor`).
     pub load_restrictor: crate::render::kustomize::LoadRestrictor,
+    /// The rule file's rules. A reference, so that the options stay `Copy` (they are copied
+    /// into every document's extractor); the rules are read once and live for the process.
+    pub rules: Option<&'static crate::rules::Rules>,
 }

@@ -167,7 +167,12 @@ fn visit<'e>(
     match &node.value {
         Value::Map(_) => {
             let scope = enter(ex, id, path.len(), scope);
+            // The rule file's shapes first; the keys they used are not read again.
+            let used = user_shape(ex, id, path, sink);
             for (key, _, value) in doc.entries(id) {
+                if used.contains(&key) {
+                    continue;
+                }
                 path.key(key);
                 entry(ex, id, key, value, path, scope, sink);
                 path.pop(1);
@@ -278,6 +283,9 @@ fn image_key_map<'e>(
     let doc = ex.doc();
     if let Some(found) = image_map(ex, map, scope, path) {
         sink.composed(ex, found, path);
+        return;
+    }
+    if !user_shape(ex, map, path, sink).is_empty() {
         return;
     }
     if choices(ex, map, path, sink) {
@@ -682,4 +690,26 @@ fn choices<'e>(
         path.pop(1);
     }
     true
+}
+
+/// The rule file's shapes (`extract/custom.rs`): reports the image of `map` when one fits,
+/// and returns the keys it used, which the built-in shapes must not read again.
+fn user_shape(
+    ex: &mut Extractor<'_, '_>,
+    map: NodeId,
+    path: &KeyPath<'_>,
+    sink: &mut dyn Sink,
+) -> Vec<&'static str> {
+    let Some(found) = super::custom::user_shape(ex, map) else {
+        return Vec::new();
+    };
+    let composed = Composed {
+        text: found.text,
+        node: found.node,
+        untagged: found.untagged,
+        default_tag_suffix: None,
+        parts: found.parts,
+    };
+    sink.composed(ex, composed, path);
+    found.used
 }

@@ -14,6 +14,7 @@
 //! values documents, so that the overlay works from what the scan found.
 
 pub mod resolve;
+pub mod rules;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -43,6 +44,21 @@ fn source_key(
         source.path.to_string(),
         source.class,
     )
+}
+
+/// Whether two sources are one place found twice (they may differ in the rule naming it).
+fn same_but_rule(a: &Source, b: &Source) -> bool {
+    a.file == b.file
+        && a.line == b.line
+        && a.column == b.column
+        && a.document == b.document
+        && a.object == b.object
+        && a.path == b.path
+        && a.class == b.class
+        && a.raw == b.raw
+        && a.tag_from == b.tag_from
+        && a.steps == b.steps
+        && a.values == b.values
 }
 
 /// One distinct image and its sources.
@@ -466,7 +482,15 @@ impl Inventory {
 
         for image in self.images.values_mut() {
             image.sources.sort_by_cached_key(source_key);
-            image.sources.dedup();
+            // A field both a built-in class and a rule file path found is one source, the
+            // one that names the rule.
+            image.sources.dedup_by(|later, kept| {
+                let same = same_but_rule(later, kept);
+                if same && kept.rule.is_none() {
+                    kept.rule = later.rule.take();
+                }
+                same
+            });
         }
         self.diagnostics.sort();
         self.diagnostics.dedup();

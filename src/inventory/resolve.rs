@@ -211,6 +211,7 @@ mod tests {
                 tag_from: None,
                 steps: Default::default(),
                 values: Default::default(),
+                rule: None,
             },
             untagged,
             default_tag_suffix: None,
