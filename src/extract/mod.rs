@@ -11,7 +11,8 @@
 //! - `shapes.rs`: the image shapes of values-like trees (registry, repository, tag, digest
 //!   and their inherited defaults);
 //! - one file per source class of the contract (`podspec.rs`, `container.rs` for env and
-//!   args, `crd.rs`, `configmap.rs`, `annotation.rs`, `values.rs`, `chart.rs`);
+//!   args, `crd.rs`, `configmap.rs`, `annotation.rs`, `values.rs`, `chart.rs`, and `text.rs`
+//!   for the lines of a document that is not valid YAML);
 //! - this file: the dispatch of a document to the classes, by what the document is.
 
 mod annotation;
@@ -25,6 +26,7 @@ pub use crate::documents::path;
 mod podspec;
 pub mod rules;
 pub mod shapes;
+pub mod text;
 mod values;
 
 use std::sync::Arc;

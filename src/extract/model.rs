@@ -33,6 +33,8 @@ pub enum Class {
     Values,
     /// A Chart.yaml image annotation.
     Chart,
+    /// A line of a document that is not valid YAML, read as `image: REF`.
+    Text,
 }
 
 impl Class {
@@ -40,7 +42,7 @@ impl Class {
     pub fn is_inferred(self) -> bool {
         matches!(
             self,
-            Class::Configmap | Class::Env | Class::Arg | Class::Annotation
+            Class::Configmap | Class::Env | Class::Arg | Class::Annotation | Class::Text
         )
     }
 
@@ -66,6 +68,7 @@ impl Class {
             Class::Annotation => "annotation",
             Class::Values => "values",
             Class::Chart => "chart",
+            Class::Text => "text",
         }
     }
 }
