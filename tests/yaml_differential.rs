@@ -60,6 +60,11 @@ const KNOWN: &[(&str, &str)] = &[
         "value=inf",
         "kustomize converts objects to JSON, which cannot hold `.inf`; the YAML is valid",
     ),
+    (
+        "/tab-after-dash",
+        "go-yaml refuses a tab after a block sequence's `-` (`-\\t--x`); YAML allows it as \
+         separation, and so does saphyr",
+    ),
     // imgsift reads more than kubectl.
     (
         "stream/two-end-only/",
@@ -310,6 +315,250 @@ fn transformed(cases: &mut Vec<Case>) {
         }
     }
     cases.extend(extra);
+}
+
+/// Containers written in many block and flow shapes: `{s}` the `-` column of a container,
+/// `{k}` its keys' column, `{i}` the `-` column of a list under one of its keys, `{c}` a
+/// column further in, `{l}` one column left of the keys.
+const CONTAINERS: &[(&str, &str)] = &[
+    (
+        "comment-col0",
+        "{s}- name: a\n# at column 0\n{k}image: reg.io/c/a:1\n",
+    ),
+    (
+        "comment-left",
+        "{s}- name: a\n{l}# left of the keys\n{k}image: reg.io/c/a:1\n",
+    ),
+    (
+        "comment-after-key",
+        "{s}- name: a\n{k}image: # the image\n{c}reg.io/c/a:1\n",
+    ),
+    (
+        "comment-after-value",
+        "{s}- name: a # name\n{k}image: reg.io/c/a:1 # pinned\n",
+    ),
+    (
+        "comment-no-space",
+        "{s}- name: a\n{k}image: reg.io/c/a:1#not-a-comment\n",
+    ),
+    (
+        "comment-between-items",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n  # between\n{s}- name: b\n{k}image: reg.io/c/b:2\n",
+    ),
+    (
+        "value-next-line",
+        "{s}- name: a\n{k}image:\n{c}reg.io/c/a:1\n",
+    ),
+    (
+        "value-next-line-at-key",
+        "{s}- name: a\n{k}image:\n{k}reg.io/c/a:1\n",
+    ),
+    (
+        "dash-extra-spaces",
+        "{s}-   name: a\n{s}    image: reg.io/c/a:1\n",
+    ),
+    ("dash-alone", "{s}-\n{k}name: a\n{k}image: reg.io/c/a:1\n"),
+    (
+        "dash-alone-at-dash",
+        "{s}-\n{s}name: a\n{s}image: reg.io/c/a:1\n",
+    ),
+    (
+        "explicit-key",
+        "{s}- name: a\n{k}? image\n{k}: reg.io/c/a:1\n",
+    ),
+    (
+        "explicit-key-flow",
+        "{s}- {? image : reg.io/c/a:1, name: a}\n",
+    ),
+    (
+        "quoted-keys",
+        "{s}- \"name\": a\n{k}'image': \"reg.io/c/a:1\"\n",
+    ),
+    (
+        "space-before-colon",
+        "{s}- name : a\n{k}image   :   reg.io/c/a:1\n",
+    ),
+    ("flow-item", "{s}- {name: a, image: reg.io/c/a:1}\n"),
+    (
+        "flow-item-multi",
+        "{s}- {name: a,\n{k}image: reg.io/c/a:1}\n",
+    ),
+    (
+        "flow-item-multi-left",
+        "{s}- {name: a,\n{l}image: reg.io/c/a:1\n{s}}\n",
+    ),
+    (
+        "flow-item-multi-zero",
+        "{s}- {name: a,\nimage: reg.io/c/a:1\n}\n",
+    ),
+    (
+        "flow-item-json",
+        "{s}- {\"name\":\"a\",\"image\":\"reg.io/c/a:1\"}\n",
+    ),
+    (
+        "flow-item-comment",
+        "{s}- {name: a, # name\n{c}image: reg.io/c/a:1 # image\n{k}}\n",
+    ),
+    (
+        "env-flow",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env: [{name: B_IMAGE, value: reg.io/c/b:2}]\n",
+    ),
+    (
+        "env-flow-multi-key",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env: [\n{c}{name: B_IMAGE,\n{c} value: reg.io/c/b:2},\n{k}]\n",
+    ),
+    (
+        "env-flow-multi-zero",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env: [\n{name: B_IMAGE, value: reg.io/c/b:2}\n]\n",
+    ),
+    (
+        "env-flow-map-multi",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env:\n{i}- {\n{i}name: B_IMAGE,\n{i}value: reg.io/c/b:2\n{i}}\n",
+    ),
+    (
+        "env-block",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env:\n{i}- name: B_IMAGE\n{i}  value: reg.io/c/b:2\n",
+    ),
+    (
+        "env-empty-flow",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env: []\n{k}ports: {}\n",
+    ),
+    (
+        "env-null",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}env:\n{k}args: ~\n",
+    ),
+    (
+        "args-plain-multi-flow",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args: [--x-image=reg.io/c/x:1,\n{c}--y]\n",
+    ),
+    (
+        "args-plain-continued-flow",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args: [--note=one\n{c}two, --x]\n",
+    ),
+    (
+        "args-plain-continued-zero",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args: [--note=one\ntwo, --x]\n",
+    ),
+    (
+        "args-quoted-continued",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args: [\"--note=one\n{c}two\", --x]\n",
+    ),
+    (
+        "args-nested-seq",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args:\n{i}- - --x\n{i}  - --y\n",
+    ),
+    (
+        "command-literal",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}command:\n{i}- sh\n{i}- -c\n{i}- |\n{i}  echo one\n{i}  echo two\n",
+    ),
+    (
+        "command-folded-strip",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}command: [sh, -c, \"echo\"]\n{k}args:\n{i}- >-\n{i}  one\n{i}  two\n",
+    ),
+    (
+        "ports-compact",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}ports:\n{i}- containerPort: 80\n{i}  protocol: TCP\n{i}- {containerPort: 81}\n",
+    ),
+    (
+        "image-single-quoted-escape",
+        "{s}- name: a\n{k}image: 'reg.io/c/a:1'\n{k}args: ['it''s', '--x']\n",
+    ),
+    (
+        "image-double-escape",
+        "{s}- name: a\n{k}image: \"reg.io/c/\\x61:1\"\n",
+    ),
+    (
+        "image-tag-str",
+        "{s}- name: a\n{k}image: !!str reg.io/c/a:1\n",
+    ),
+    (
+        "image-anchor-alias",
+        "{s}- name: a\n{k}image: &i reg.io/c/a:1\n{s}- name: b\n{k}image: *i\n",
+    ),
+    (
+        "image-literal",
+        "{s}- name: a\n{k}image: |-\n{c}reg.io/c/a:1\n",
+    ),
+    (
+        "image-folded",
+        "{s}- name: a\n{k}image: >-\n{c}reg.io/c/a:1\n",
+    ),
+    (
+        "image-plain-continued",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{c}more\n",
+    ),
+    (
+        "image-tab-after",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\t\n",
+    ),
+    (
+        "image-tab-before-value",
+        "{s}- name: a\n{k}image:\treg.io/c/a:1\n",
+    ),
+    ("tab-indent", "{s}- name: a\n\timage: reg.io/c/a:1\n"),
+    (
+        "tab-after-colon-flow",
+        "{s}- name: a\n{k}image:\treg.io/c/a:1\n{k}args:\t[--x, -y]\n",
+    ),
+    (
+        "tab-after-colon-dash-plain",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}workingDir:\t-dir\n",
+    ),
+    (
+        "tab-after-colon-tabs",
+        "{s}- name: a\n{k}image:\t\t\"reg.io/c/a:1\"\n",
+    ),
+    (
+        "tab-after-colon-entry",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args:\t- --x\n",
+    ),
+    (
+        "tab-after-dash",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args:\n{i}-\t--x\n",
+    ),
+    (
+        "wrong-indent-more",
+        "{s}- name: a\n{c}image: reg.io/c/a:1\n",
+    ),
+    (
+        "wrong-indent-less",
+        "{s}- name: a\n{l}image: reg.io/c/a:1\n",
+    ),
+    (
+        "unclosed-flow",
+        "{s}- name: a\n{k}image: reg.io/c/a:1\n{k}args: [--x\n",
+    ),
+    ("unclosed-quote", "{s}- name: a\n{k}image: \"reg.io/c/a:1\n"),
+];
+
+fn containers(cases: &mut Vec<Case>) {
+    for w in 1..=4 {
+        for seq_in in [false, true] {
+            for (label, shape) in CONTAINERS {
+                let s = w + if seq_in { w } else { 0 };
+                let k = s + 2;
+                let i = k + if seq_in { w } else { 0 };
+                let body = shape
+                    .replace("{s}", &pad(s))
+                    .replace("{k}", &pad(k))
+                    .replace("{i}", &pad(i))
+                    .replace("{c}", &pad(k + w))
+                    .replace("{l}", &pad(k - 1));
+                let text = format!(
+                    "apiVersion: v1\nkind: Pod\nmetadata:\n{}name: NAME\nspec:\n{}containers:\n{body}",
+                    pad(w),
+                    pad(w)
+                );
+                cases.push(Case {
+                    id: format!(
+                        "containers/w{w}/{}/{label}",
+                        if seq_in { "seq-in" } else { "seq-flat" }
+                    ),
+                    text,
+                });
+            }
+        }
+    }
 }
 
 /// Values for a ConfigMap key: `{i}` is the continuation indentation (more than the key),
@@ -704,6 +953,7 @@ fn flows(cases: &mut Vec<Case>) {
 fn generate() -> Vec<Case> {
     let mut cases = Vec::new();
     deployments(&mut cases);
+    containers(&mut cases);
     transformed(&mut cases);
     configmaps(&mut cases);
     anchors(&mut cases);

@@ -1096,6 +1096,17 @@ mod tests {
     }
 
     #[test]
+    fn a_tab_after_a_colon_separates_like_a_space() {
+        let doc = one("a:\tr.io/x:1\nb:\t-v\nc:\t\t\"q\"\n");
+        let root = doc.root().unwrap_or(0);
+        assert_eq!(doc.str_at(root, &["a"]), Some("r.io/x:1"));
+        assert_eq!(doc.str_at(root, &["b"]), Some("-v"));
+        assert_eq!(doc.str_at(root, &["c"]), Some("q"));
+        // go-yaml refuses a block sequence entry after the tab, and so does imgsift.
+        assert!(load("a:\t- b\n", 1, &Limits::default()).is_err());
+    }
+
+    #[test]
     fn block_content_is_still_checked() {
         // go-yaml refuses these too: a plain scalar's continuation less indented than its
         // key's block, and a document marker inside a flow collection.

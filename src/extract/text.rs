@@ -92,12 +92,18 @@ fn key(text: &str) -> Option<(&str, &str)> {
             (&text[1..end], &text[end + 1..])
         }
         _ => {
-            let end = text.find(':')?;
-            let key = &text[..end];
-            if key.is_empty() || key.contains([' ', '\t', ',', '{', '}', '[', ']', '"', '\'']) {
+            // The key ends at the first `:`; a character no image key holds ends the search
+            // first, so a long line costs time in proportion to its length, not its square.
+            let end = text.find(|c: char| {
+                matches!(
+                    c,
+                    ':' | ' ' | '\t' | ',' | '{' | '}' | '[' | ']' | '"' | '\''
+                )
+            })?;
+            if end == 0 || !text[end..].starts_with(':') {
                 return None;
             }
-            (key, &text[end..])
+            (&text[..end], &text[end..])
         }
     };
     let after = after.strip_prefix(':')?;
@@ -194,5 +200,25 @@ mod tests {
         assert!(found("- image:r.io/a:1").is_empty());
         assert!(found("image:").is_empty());
         assert!(found("args: [\"--x\", \"# image: r.io/a:1\"]").is_empty());
+    }
+
+    #[test]
+    fn long_and_odd_lines_end_without_panics() {
+        let long = "a,".repeat(100_000);
+        assert!(found(&long).is_empty());
+        for line in [
+            "\"",
+            "'",
+            "\"image",
+            "image: \"",
+            "{image: 'x",
+            "é: é",
+            ":",
+            "- : x",
+            "\"é\": \"r.io/é:1\"",
+        ] {
+            let _ = found(line);
+        }
+        assert_eq!(found("{image: r.io/a:1}]"), [("image", "r.io/a:1", 8)]);
     }
 }

@@ -2541,9 +2541,14 @@ impl<'input, T: Input> Scanner<'input, T> {
 
         // Skip over ':'.
         self.skip_non_blank();
+        // imgsift: go-yaml takes a tab after `:` as white space before a scalar (`image:\tr`,
+        // `a:\t-b`); only a block sequence entry there (`a:\t- b`) is refused.
         if self.input.look_ch() == '\t'
             && !self.skip_ws_to_eol(SkipTabs::Yes)?.has_valid_yaml_ws()
-            && (self.input.peek() == '-' || self.input.next_is_alpha())
+            && {
+                self.input.lookahead(2);
+                self.input.peek() == '-' && is_blank_or_breakz(self.input.peek_nth(1))
+            }
         {
             return Err(ScanError::new_str(
                 self.mark,
