@@ -103,6 +103,8 @@ codes! {
     RecursiveAlias = "D008",
     /// A mapping gives one key twice.
     DuplicateKey = "D009",
+    /// A document that is not valid YAML was read line by line for image references.
+    ReadAsText = "D010",
     /// A field that holds an image has a value the reference grammar rejects.
     NotAReference = "R001",
     /// An image reference has leading or trailing white space, which Kubernetes refuses.

@@ -596,6 +596,40 @@ fn parse_batch_into(
     )
 }
 
+/// A document that is not valid YAML still names its images on `image:` lines: they are read
+/// line by line (class `text`, never in `--strict`) with a warning, so that a syntax error
+/// loses nothing in silence. The error stays: the document was not parsed.
+fn read_as_text(
+    text: &str,
+    piece: &crate::documents::split::DocPiece,
+    file: &Arc<str>,
+    options: &ExtractOptions,
+    error: &Diagnostic,
+    result: &mut Output,
+) {
+    let found =
+        extract::text::read_lines(text, piece.first_line, file, piece.index, *options, result);
+    if found == 0 {
+        return;
+    }
+    result.diagnostics.push(Diagnostic::warning(
+        Code::ReadAsText,
+        file,
+        error.line,
+        error.column,
+        format!(
+            "document {} is not valid YAML, so its `image:` lines were read one by one: {found} \
+             image {} found there as class `text`; fix the YAML for the rest of it to be read",
+            piece.index,
+            if found == 1 {
+                "reference was"
+            } else {
+                "references were"
+            },
+        ),
+    ));
+}
+
 fn scan_piece(
     batch: &Batch,
     piece: &Piece,
@@ -622,7 +656,15 @@ fn scan_piece(
         return result;
     }
     let parsed = read::text(bytes, piece, file, Verb::Scanned).and_then(|text| {
-        let docs = read::parse(&text, piece, file, &options.limits, Verb::Scanned)?;
+        let docs = match read::parse(&text, piece, file, &options.limits, Verb::Scanned) {
+            Ok(docs) => docs,
+            Err(error) => {
+                if error.code == Code::InvalidYaml {
+                    read_as_text(&text, piece, file, options, &error, &mut result);
+                }
+                return Err(error);
+            }
+        };
         for doc in &docs {
             result.diagnostics.extend(read::duplicate_keys(doc, file));
             extract::extract_document(doc, file, piece.index, *options, role, &mut result);

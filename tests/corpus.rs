@@ -283,3 +283,34 @@ fn tags_written_are_told_from_tags_not_written() {
     assert!(!wrote_tag("a/b:10", "1"));
     assert!(!wrote_tag("quay.io/argoproj/argocd", "17.6.0"));
 }
+
+#[test]
+fn tektons_controller_loads_with_its_flow_args_closing_at_the_keys_column() {
+    // `args: [` … `]` with comments inside and the `]` back at the column of `args`: go-yaml
+    // (kubectl) loads it, and so must imgsift. Its `image:` fields are `ko://` build
+    // references, which load as strings and are no images (R001), never a YAML error.
+    let file = "../shared/corpus/realworld/tekton-controller.yaml";
+    let run = imgsift(&["scan", "-o", "json", file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("D001"), "{}", run.stderr);
+    let json = run.json();
+    let warnings: Vec<(u64, String)> = json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap_or(0),
+                d["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        warnings.iter().any(|(_, code)| code == "R001"),
+        "the container's ko:// image was read from the parsed pod spec: {warnings:?}"
+    );
+    assert!(
+        warnings.iter().all(|(_, code)| code == "R001"),
+        "{warnings:?}"
+    );
+}

@@ -389,11 +389,14 @@ fn bad_documents_and_files_are_diagnosed_and_everything_else_is_scanned() {
             "example.com/bad/bom:1",
             "example.com/bad/crlf:1",
             "example.com/bad/first:1",
+            // Read line by line from the document that does not parse (class `text`).
+            "example.com/bad/in-broken:1",
             "example.com/bad/last:1",
         ]
     );
     let expected = [
         "testdata/scan/bad/broken.yaml:10:2: error[D001]: invalid YAML: ",
+        "testdata/scan/bad/broken.yaml:10:2: warning[D010]: document 2 is not valid YAML",
         "testdata/scan/bad/dangling.yaml:1:1: error[I003]: broken symbolic link",
         "testdata/scan/bad/latin1.yaml:4:6: error[D003]: invalid UTF-8",
         "testdata/scan/bad/nul.yaml:4:60: error[D004]: NUL byte",

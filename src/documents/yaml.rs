@@ -1054,4 +1054,64 @@ mod tests {
         assert_eq!(doc.str_at(first, &["image"]), Some("a:1"));
         assert_eq!(doc.position(doc.get(first, "image").unwrap_or(0)).0, 2);
     }
+
+    #[test]
+    fn a_flow_sequence_may_close_at_its_keys_column_with_comments_inside() {
+        // The shape of Tekton's controller: go-yaml (kubectl, Helm) loads it; YAML 1.2
+        // would want the `]` indented past `args`.
+        let text = "spec:\n  containers:\n  - name: c\n    image: r.io/c:1\n    args: [\n      # built elsewhere\n      \"-a\", \"x\",\n\n      # another\n      \"-b\", \"y\",\n    ]\n    env: []\n";
+        let doc = one(text);
+        let root = doc.root().unwrap_or(0);
+        let containers = doc.get_path(root, &["spec", "containers"]).unwrap_or(0);
+        let first = doc.items(containers).first().copied().unwrap_or(0);
+        let args: Vec<&str> = doc
+            .items(doc.get(first, "args").unwrap_or(0))
+            .iter()
+            .filter_map(|&a| doc.str(a))
+            .collect();
+        assert_eq!(args, ["-a", "x", "-b", "y"]);
+        assert_eq!(doc.str_at(first, &["image"]), Some("r.io/c:1"));
+        assert!(doc.get(first, "env").is_some_and(|e| doc.is_seq(e)));
+    }
+
+    #[test]
+    fn flow_content_and_quoted_continuations_load_at_any_column() {
+        for text in [
+            "a:\n  x: [\nb, c\n]\n",
+            "a:\n  x: {k: [\nb], c: d\n}\n",
+            "a:\n  x: [\n\tb\n  ]\n",
+            "a:\n  x: \"foo\nb\"\n",
+        ] {
+            let doc = one(text);
+            assert!(
+                doc.get_path(doc.root().unwrap_or(0), &["a", "x"]).is_some(),
+                "{text:?}"
+            );
+        }
+        let doc = one("a:\n  x: \"foo\nbar\"\n");
+        assert_eq!(
+            doc.str_at(doc.root().unwrap_or(0), &["a", "x"]),
+            Some("foo bar")
+        );
+    }
+
+    #[test]
+    fn a_tab_after_a_colon_separates_like_a_space() {
+        let doc = one("a:\tr.io/x:1\nb:\t-v\nc:\t\t\"q\"\n");
+        let root = doc.root().unwrap_or(0);
+        assert_eq!(doc.str_at(root, &["a"]), Some("r.io/x:1"));
+        assert_eq!(doc.str_at(root, &["b"]), Some("-v"));
+        assert_eq!(doc.str_at(root, &["c"]), Some("q"));
+        // go-yaml refuses a block sequence entry after the tab, and so does imgsift.
+        assert!(load("a:\t- b\n", 1, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn block_content_is_still_checked() {
+        // go-yaml refuses these too: a plain scalar's continuation less indented than its
+        // key's block, and a document marker inside a flow collection.
+        for text in ["a:\n  x: foo\n bar\n", "a: [\n---\n]\n"] {
+            assert!(load(text, 1, &Limits::default()).is_err(), "{text:?}");
+        }
+    }
 }

@@ -12,7 +12,8 @@
 //!   and their inherited defaults);
 //! - `custom.rs`: the rule file's exclusions by object, image paths and values shapes;
 //! - one file per source class of the contract (`podspec.rs`, `container.rs` for env and
-//!   args, `crd.rs`, `configmap.rs`, `annotation.rs`, `values.rs`, `chart.rs`);
+//!   args, `crd.rs`, `configmap.rs`, `annotation.rs`, `values.rs`, `chart.rs`, and `text.rs`
+//!   for the lines of a document that is not valid YAML);
 //! - this file: the dispatch of a document to the classes, by what the document is.
 
 mod annotation;
@@ -27,6 +28,7 @@ pub use crate::documents::path;
 mod podspec;
 pub mod rules;
 pub mod shapes;
+pub mod text;
 mod values;
 
 use std::sync::Arc;

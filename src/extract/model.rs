@@ -35,6 +35,8 @@ pub enum Class {
     Chart,
     /// An `images:` entry of the rule file: named by the user, in no input.
     Config,
+    /// A line of a document that is not valid YAML, read as `image: REF`.
+    Text,
 }
 
 impl Class {
@@ -42,7 +44,7 @@ impl Class {
     pub fn is_inferred(self) -> bool {
         matches!(
             self,
-            Class::Configmap | Class::Env | Class::Arg | Class::Annotation
+            Class::Configmap | Class::Env | Class::Arg | Class::Annotation | Class::Text
         )
     }
 
@@ -70,6 +72,7 @@ impl Class {
             Class::Values => "values",
             Class::Chart => "chart",
             Class::Config => "config",
+            Class::Text => "text",
         }
     }
 }

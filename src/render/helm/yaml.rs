@@ -1175,7 +1175,9 @@ fn decode_inner(text: &str) -> Result<Value, String> {
         let next = match first_document(current) {
             Ok(doc) => return decode_document(current, doc),
             Err(err) => {
-                match tab_patched(current, &err).or_else(|| flow_indent_patched(current, &err)) {
+                // Flow collections at any column need no patch: the vendored saphyr-parser
+                // checks no indentation inside them, as libyaml does.
+                match tab_patched(current, &err) {
                     Some(next) => next,
                     None => return Err(syntax_message(current, &err)),
                 }
@@ -1184,42 +1186,6 @@ fn decode_inner(text: &str) -> Result<Value, String> {
         patched = Some(next);
     }
     Err("yaml: too many tabs after indicators or flow lines to indent".to_owned())
-}
-
-/// Where saphyr refuses a line of a flow collection for its indentation, which libyaml never
-/// checks inside `[...]` and `{...}` (`args: [` with its closing `]` back at the key's column,
-/// as Bitnami charts write it), the text with that line indented further: white space between
-/// flow tokens means nothing, and a plain scalar's leading white space on a continuation line
-/// is folded away. `None` for other errors.
-fn flow_indent_patched(text: &str, err: &doc_yaml::LoadError) -> Option<String> {
-    let info = err
-        .message
-        .strip_prefix("invalid YAML: ")
-        .unwrap_or(&err.message);
-    if !matches!(
-        info,
-        "invalid indentation" | "invalid indentation in flow construct"
-    ) {
-        return None;
-    }
-    let index = err.line.checked_sub(1)? as usize;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let line = lines.get(index)?;
-    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
-    let previous = lines[..index]
-        .iter()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map_or(0, |l| indent(l));
-    let wanted = (indent(line) + 1).max(previous + 1);
-    let mut out = String::with_capacity(text.len() + wanted);
-    for (i, l) in lines.iter().enumerate() {
-        if i == index {
-            out.push_str(&" ".repeat(wanted - indent(l)));
-        }
-        out.push_str(l);
-    }
-    Some(out)
 }
 
 /// The error libyaml gives for a tab saphyr lets through: in block context, a line whose
