@@ -198,3 +198,127 @@ fn rook_operator_lists_the_csi_images_of_its_image_set() {
     ];
     assert_eq!(found, expected);
 }
+
+#[test]
+fn istio_operator_joins_its_hub_and_tag_with_the_bare_component_names() {
+    let json = scan_clean("testdata/operators/istio-operator.yaml");
+    assert_eq!(
+        sources(&json),
+        rows(&[
+            (
+                "registry.example.com/istio/proxyv2:1.29.1",
+                "crd",
+                "spec.values.global.proxy.image",
+                20
+            ),
+            (
+                "registry.example.com/istio/proxyv2:1.29.1",
+                "crd",
+                "spec.values.global.proxy_init.image",
+                22
+            ),
+            (
+                "registry.example.com/istio/pilot:1.29.1",
+                "crd",
+                "spec.values.pilot.image",
+                24
+            ),
+            (
+                "quay.io/meshco/ztunnel:1.29.1",
+                "crd",
+                "spec.values.ztunnel.image",
+                27
+            ),
+            (
+                "mirror.example.com/cni/install-cni:1.29.0",
+                "crd",
+                "spec.values.cni.image",
+                32
+            ),
+        ]),
+        "no bare name is read as a Docker Hub library image, and the resource without a hub \
+         and tag gives nothing"
+    );
+}
+
+#[test]
+fn crossplane_packages_are_images_and_other_groups_package_fields_are_not() {
+    let json = scan_clean("testdata/operators/crossplane.yaml");
+    assert_eq!(
+        sources(&json),
+        rows(&[
+            (
+                "xpkg.example.io/crossplane-contrib/provider-kubernetes:v0.15.0",
+                "crd",
+                "spec.package",
+                7
+            ),
+            (
+                "xpkg.example.io/crossplane-contrib/function-patch-and-transform:v0.1.4",
+                "crd",
+                "spec.package",
+                16
+            ),
+            (
+                "xpkg.example.io/acme/platform:v1.2.0",
+                "crd",
+                "spec.package",
+                23
+            ),
+        ])
+    );
+}
+
+#[test]
+fn tekton_controller_loads_and_its_ko_references_are_named_as_build_references() {
+    let run = imgsift(&["scan", "../shared/corpus/realworld/tekton-controller.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.lines(),
+        [
+            "cgr.dev/chainguard/busybox@sha256:19f02276bf8dbdd62f069b922f10c65262cc34b710eea26ff928129a736be791",
+            "mcr.microsoft.com/powershell:nanoserver@sha256:b6d5ff841b78bdf2dfed7550000fd4f3437385b8fa686ec0f010be24777654d6",
+        ]
+    );
+    assert!(
+        run.stderr.contains(
+            "\"ko://github.com/tektoncd/pipeline/cmd/controller\" is not an image reference (a ko build reference"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn pod_templates_kept_as_text_in_a_custom_resource_are_read_and_prose_is_not() {
+    let json = scan_clean("testdata/operators/ci-runners.yaml");
+    assert_eq!(
+        sources(&json),
+        rows(&[
+            (
+                "ghcr.io/cico/job-runner:2.4.1",
+                "podspec",
+                "spec.jobPodTemplate.containers[0].image",
+                13
+            ),
+            (
+                "ghcr.io/cico/cache:1.0.3",
+                "env",
+                "spec.jobPodTemplate.containers[0].env[0].value",
+                16
+            ),
+            (
+                "docker.io/alpine/git:2.45.2",
+                "podspec",
+                "spec.jobPodTemplate.initContainers[0].image",
+                19
+            ),
+            (
+                "registry.example.com/cico/helper@sha256:61fe0f5c45f240094667d2e63e770710450fd2fd768745ab899531284d197a65",
+                "podspec",
+                "spec.helperPod.spec.containers[0].image",
+                28
+            ),
+        ])
+    );
+}

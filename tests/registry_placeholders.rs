@@ -78,3 +78,48 @@ fn strict_keeps_only_the_container_image_and_mirror_plans_the_default_name() {
         run.stdout
     );
 }
+
+#[test]
+fn a_helper_pod_whose_bare_placeholder_breaks_its_yaml_is_still_read_line_by_line() {
+    let run = imgsift(&[
+        "scan",
+        "-o",
+        "json",
+        "testdata/k3s-helper-pod/local-storage.yaml",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let images: Vec<(&str, &str, &str, u64)> = json["images"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|image| {
+            image["sources"].as_array().into_iter().flatten().map(|s| {
+                (
+                    image["ref"].as_str().unwrap_or_default(),
+                    s["class"].as_str().unwrap_or_default(),
+                    s["path"].as_str().unwrap_or_default(),
+                    s["line"].as_u64().unwrap_or_default(),
+                )
+            })
+        })
+        .collect();
+    // The commented-out line of the helper pod is not read.
+    assert_eq!(
+        images,
+        [
+            (
+                "docker.io/rancher/local-path-provisioner:v0.0.30",
+                "podspec",
+                "spec.template.spec.containers[0].image",
+                19
+            ),
+            (
+                "docker.io/rancher/mirrored-library-busybox:1.36.1",
+                "configmap",
+                "data[\"helperPod.yaml\"].spec.containers[0].image",
+                36
+            ),
+        ]
+    );
+}

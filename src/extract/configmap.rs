@@ -10,7 +10,8 @@
 //!    `global.hub` + `proxy.image` + `global.tag`, KServe's `image` + `defaultImageVersion`,
 //!    Katib's `katib-config.yaml`, Jupyter's spawner config, job templates), following
 //!    documents held in strings of those documents too (Istio's injection templates);
-//! 3. a Go template that is YAML-like but does not parse (Istio's injection templates):
+//! 3. a text that is YAML-like but does not parse (Istio's injection templates, a helper pod with a
+//!    bare `%{SYSTEM_DEFAULT_REGISTRY}%` placeholder):
 //!    its `image:` lines with a literal value are read line by line.
 //!
 //! `_example` keys are documentation by Knative's and KServe's convention and never read.
@@ -125,7 +126,9 @@ fn template_lines(ex: &mut Extractor<'_, '_>, node: NodeId, path: &KeyPath<'_>) 
         return;
     };
     let text: &str = &scalar.text;
-    if !text.contains("{{") || !looks_like_yaml(text) {
+    // Go templates break the YAML structure; so does a placeholder a deployer fills before
+    // applying (K3s's `image: %{SYSTEM_DEFAULT_REGISTRY}%rancher/...` in a helper pod).
+    if !looks_like_yaml(text) {
         return;
     }
     let (line, column) = doc.position(node);

@@ -6,7 +6,9 @@
 //! Elsewhere, a string under an image-naming key ([`key_names_image`]) is class `crd`: Argo
 //! Workflow `container`/`script` templates, Tekton steps, Prometheus Operator `spec.image`.
 //! A mapping with an `image` is container-like, so its env and arguments are read too, and
-//! `metadata.annotations` anywhere in the resource are read as annotations.
+//! `metadata.annotations` anywhere in the resource are read as annotations. A string of the
+//! resource that holds YAML naming an image (a job pod template kept as text) is parsed and
+//! walked the same way.
 
 use super::annotation::annotations_map;
 use super::container::container;
@@ -38,6 +40,68 @@ pub fn helm_release<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPa
     }
 }
 
+/// Walks an `IstioOperator` (`install.istio.io`): `spec.values` are the Helm values of Istio's
+/// charts, where components are named bare (`pilot.image: pilot`, `global.proxy.image:
+/// proxyv2`) and joined with `spec.hub` and `spec.tag` by the operator (or `istioctl`), as
+/// Istio's templates join them with `global.hub` and `global.tag`. A bare name alone is no
+/// reference (never `docker.io/library/pilot`), and one without a tag is left out: the tag
+/// would be the operator's own default, which the resource does not say.
+pub fn istio_operator<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    for (key, _, value) in doc.entries(id) {
+        path.key(key);
+        if key == "spec" && doc.is_map(value) {
+            walk_map(ex, value, path, Some("values"));
+            if let Some(values) = doc.get(value, "values").filter(|&v| doc.is_map(v)) {
+                let depth = path.len();
+                path.key("values");
+                super::shapes::walk_with_hub(ex, values, path, value, depth, &mut OperatorValues);
+                path.pop(1);
+            }
+        } else {
+            walk(ex, value, path);
+        }
+        path.pop(1);
+    }
+}
+
+/// The images of an operator's values: whole references, as the operator uses them.
+struct OperatorValues;
+
+impl super::shapes::Sink for OperatorValues {
+    fn composed(
+        &mut self,
+        ex: &mut Extractor<'_, '_>,
+        found: super::shapes::Composed,
+        path: &KeyPath<'_>,
+    ) {
+        let text = found.text.trim();
+        if found.untagged || !super::rules::is_qualified(text) {
+            return;
+        }
+        let at = ex.locate(found.node);
+        ex.candidate_text(text, at, path, Class::Crd);
+    }
+}
+
+/// Whether a custom resource is a Crossplane package (`pkg.crossplane.io` `Provider`,
+/// `Function`, `Configuration`): its `spec.package` is an OCI image Crossplane pulls, and
+/// whose controller it runs for providers and functions.
+pub fn is_crossplane_package(group: &str, kind: &str) -> bool {
+    group == "pkg.crossplane.io" && matches!(kind, "Provider" | "Function" | "Configuration")
+}
+
+/// Reads a Crossplane package's `spec.package`, then the rest as any custom resource.
+pub fn crossplane_package<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    let doc = ex.doc();
+    if let Some(package) = doc.get_path(id, &["spec", "package"]) {
+        path.key("spec").key("package");
+        ex.candidate(package, path, Class::Crd);
+        path.pop(2);
+    }
+    walk(ex, id, path);
+}
+
 fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
     let doc = ex.doc();
     let Some(node) = doc.node(id) else {
@@ -52,7 +116,16 @@ fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
                 path.pop(1);
             }
         }
-        Value::Scalar(_) | Value::Alias(_) => {}
+        Value::Scalar(scalar) => {
+            // A pod template or a whole object kept in a string of the resource (a CI runner's
+            // job pod, a helper pod): parsed and walked as part of it, at its own lines.
+            if scalar.text.contains('\n') && super::configmap::mentions_image(&scalar.text) {
+                ex.nested(id, path, |inner, root, inner_path| {
+                    walk(inner, root, inner_path);
+                });
+            }
+        }
+        Value::Alias(_) => {}
     }
 }
 

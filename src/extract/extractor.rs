@@ -351,10 +351,18 @@ impl<'e, 'a> Extractor<'e, 'a> {
             }
             Err(err) => {
                 if warn {
+                    // ko's build references are replaced by `ko resolve` with the image it
+                    // builds and pushes: a manifest from a source tree, not a release.
+                    let why = if text.starts_with("ko://") {
+                        "a ko build reference, which `ko resolve` replaces with the image it builds"
+                            .to_owned()
+                    } else {
+                        err.to_string()
+                    };
                     self.warn(
                         Code::NotAReference,
                         &at,
-                        format!("{path}: {text:?} is not an image reference ({err})"),
+                        format!("{path}: {text:?} is not an image reference ({why})"),
                     );
                 }
             }

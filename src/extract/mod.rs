@@ -238,6 +238,10 @@ fn extract_object<'e>(
         builtin_object(ex, id, &group, &kind, path);
     } else if release {
         crd::helm_release(ex, id, path);
+    } else if group == "install.istio.io" && kind == "IstioOperator" {
+        crd::istio_operator(ex, id, path);
+    } else if crd::is_crossplane_package(&group, &kind) {
+        crd::crossplane_package(ex, id, path);
     } else {
         crd::custom_resource(ex, id, path);
     }

@@ -103,6 +103,25 @@ pub fn walk<'e>(
     visit(ex, root, path, Scope::default(), sink);
 }
 
+/// Walks a values tree whose Istio `hub` and `tag` sit outside it: an `IstioOperator`'s
+/// `spec.hub` and `spec.tag` beside its `spec.values`. `holder` is the mapping holding them,
+/// at `depth` segments of the key path; a `global.hub` inside the tree still wins.
+pub fn walk_with_hub<'e>(
+    ex: &mut Extractor<'e, '_>,
+    root: NodeId,
+    path: &mut KeyPath<'e>,
+    holder: NodeId,
+    depth: usize,
+    sink: &mut dyn Sink,
+) {
+    let scope = Scope {
+        hub: inherited(ex, holder, &["hub"], depth),
+        tag: inherited(ex, holder, &["tag"], depth),
+        ..Scope::default()
+    };
+    visit(ex, root, path, scope, sink);
+}
+
 /// The text of a non-empty scalar (numbers as written: `tag: 1.10` is `1.10`).
 fn text_of<'e>(ex: &Extractor<'e, '_>, node: Option<NodeId>) -> Option<&'e str> {
     let doc = ex.doc();
