@@ -119,7 +119,12 @@ fn walk<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
         Value::Scalar(scalar) => {
             // A pod template or a whole object kept in a string of the resource (a CI runner's
             // job pod, a helper pod): parsed and walked as part of it, at its own lines.
-            if scalar.text.contains('\n') && super::configmap::mentions_image(&scalar.text) {
+            // A `patch` (Flux's post-renderers, Argo CD's kustomize patches) changes objects
+            // that a renderer builds and applies it to; it is no object of its own.
+            if scalar.text.contains('\n')
+                && path.last_key() != Some("patch")
+                && super::configmap::mentions_image(&scalar.text)
+            {
                 ex.nested(id, path, |inner, root, inner_path| {
                     walk(inner, root, inner_path);
                 });
