@@ -12,23 +12,22 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::imgsift;
+use common::{image_sources, imgsift, text};
 use serde_json::Value;
 
 /// (ref, class, path, line) of every source of a scan.
 fn sources(json: &Value) -> BTreeSet<(String, String, String, u64)> {
-    let mut rows = BTreeSet::new();
-    for image in json["images"].as_array().into_iter().flatten() {
-        for source in image["sources"].as_array().into_iter().flatten() {
-            rows.insert((
-                image["ref"].as_str().unwrap_or_default().to_owned(),
-                source["class"].as_str().unwrap_or_default().to_owned(),
-                source["path"].as_str().unwrap_or_default().to_owned(),
+    image_sources(json)
+        .into_iter()
+        .map(|(reference, source)| {
+            (
+                reference.to_owned(),
+                text(source, "class"),
+                text(source, "path"),
                 source["line"].as_u64().unwrap_or_default(),
-            ));
-        }
-    }
-    rows
+            )
+        })
+        .collect()
 }
 
 fn rows(expected: &[(&str, &str, &str, u64)]) -> BTreeSet<(String, String, String, u64)> {

@@ -89,19 +89,15 @@ fn a_helper_pod_whose_bare_placeholder_breaks_its_yaml_is_still_read_line_by_lin
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
-    let images: Vec<(&str, &str, &str, u64)> = json["images"]
-        .as_array()
+    let images: Vec<(&str, &str, &str, u64)> = common::image_sources(&json)
         .into_iter()
-        .flatten()
-        .flat_map(|image| {
-            image["sources"].as_array().into_iter().flatten().map(|s| {
-                (
-                    image["ref"].as_str().unwrap_or_default(),
-                    s["class"].as_str().unwrap_or_default(),
-                    s["path"].as_str().unwrap_or_default(),
-                    s["line"].as_u64().unwrap_or_default(),
-                )
-            })
+        .map(|(reference, s)| {
+            (
+                reference,
+                s["class"].as_str().unwrap_or_default(),
+                s["path"].as_str().unwrap_or_default(),
+                s["line"].as_u64().unwrap_or_default(),
+            )
         })
         .collect();
     // The commented-out line of the helper pod is not read.

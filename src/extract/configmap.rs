@@ -43,7 +43,7 @@ pub fn config_map<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath
             ex.candidate(value, path, Class::Configmap);
         } else if mentions_image(text) {
             embedded(ex, value, path);
-        } else if one_line && !names_a_part(key) && is_fully_qualified(text.trim()) {
+        } else if one_line && is_fully_qualified(text.trim()) && !names_a_part(key) {
             // Rook's image set: `provisioner: "registry.k8s.io/sig-storage/csi-provisioner:v6.2.0"`,
             // components named by their role, read by the operator a custom resource points at.
             ex.candidate(value, path, Class::Configmap);

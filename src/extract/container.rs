@@ -41,7 +41,7 @@ fn env<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPath<'e>
                 Some(text) => several(ex, value, text, path),
                 None => ex.candidate(value, path, Class::Env),
             }
-        } else if !names_a_part(name) && doc.str(value).is_some_and(is_fully_qualified) {
+        } else if doc.str(value).is_some_and(is_fully_qualified) && !names_a_part(name) {
             // `..._BUILDER=quay.io/strimzi/maven-builder:1.2.0`: the name does not say image,
             // the value is a whole reference with a registry, a path and a version.
             ex.candidate(value, path, Class::Env);
@@ -120,7 +120,7 @@ fn arguments<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPa
             None => (flag, None),
         };
         let named = name_mentions_image(name);
-        if !named && (names_a_part(name) || name.is_empty()) {
+        if !named && name.is_empty() {
             continue;
         }
         let (value, at) = match inline {
@@ -136,7 +136,7 @@ fn arguments<'e>(ex: &mut Extractor<'e, '_>, container: NodeId, path: &mut KeyPa
         let value = value.trim_matches(['"', '\'']);
         // A flag whose name does not say image counts when its value is a whole reference
         // (`--prometheus-config-reloader=quay.io/prometheus-operator/...:v0.81.0`).
-        if !named && !is_fully_qualified(value) {
+        if !named && (!is_fully_qualified(value) || names_a_part(name)) {
             continue;
         }
         path.key(at.list).index(at.index);

@@ -28,16 +28,29 @@ pub fn custom_resource<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut Ke
 /// the values rules apply (`image: nginx` without a tag is unresolved, never `latest`), and
 /// an image they name counts only when the chart renders it.
 pub fn helm_release<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
+    walk_but_spec_values(ex, id, path);
+}
+
+/// Walks a resource but for its `spec.values`, which its caller reads by other rules; returns
+/// the `spec` mapping.
+fn walk_but_spec_values<'e>(
+    ex: &mut Extractor<'e, '_>,
+    id: NodeId,
+    path: &mut KeyPath<'e>,
+) -> Option<NodeId> {
     let doc = ex.doc();
+    let mut spec = None;
     for (key, _, value) in doc.entries(id) {
         path.key(key);
         if key == "spec" && doc.is_map(value) {
             walk_map(ex, value, path, Some("values"));
+            spec = Some(value);
         } else {
             walk(ex, value, path);
         }
         path.pop(1);
     }
+    spec
 }
 
 /// Walks an `IstioOperator` (`install.istio.io`): `spec.values` are the Helm values of Istio's
@@ -48,20 +61,15 @@ pub fn helm_release<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPa
 /// would be the operator's own default, which the resource does not say.
 pub fn istio_operator<'e>(ex: &mut Extractor<'e, '_>, id: NodeId, path: &mut KeyPath<'e>) {
     let doc = ex.doc();
-    for (key, _, value) in doc.entries(id) {
-        path.key(key);
-        if key == "spec" && doc.is_map(value) {
-            walk_map(ex, value, path, Some("values"));
-            if let Some(values) = doc.get(value, "values").filter(|&v| doc.is_map(v)) {
-                let depth = path.len();
-                path.key("values");
-                super::shapes::walk_with_hub(ex, values, path, value, depth, &mut OperatorValues);
-                path.pop(1);
-            }
-        } else {
-            walk(ex, value, path);
-        }
-        path.pop(1);
+    let Some(spec) = walk_but_spec_values(ex, id, path) else {
+        return;
+    };
+    if let Some(values) = doc.get(spec, "values").filter(|&v| doc.is_map(v)) {
+        // `spec.hub` and `spec.tag` sit one segment below the resource's root.
+        let depth = path.len() + 1;
+        path.key("spec").key("values");
+        super::shapes::walk_with_hub(ex, values, path, spec, depth, &mut OperatorValues);
+        path.pop(2);
     }
 }
 
