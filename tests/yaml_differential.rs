@@ -17,6 +17,8 @@
 //! `IMGSIFT_UPDATE_YAML_ORACLE=1` rewrites the recording from kubectl.
 
 mod common;
+#[path = "common/fast_path.rs"]
+mod fast_path;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -1436,5 +1438,28 @@ fn imgsift_loads_what_kubectl_loads_and_reads_the_same_tree() {
         "{} disagreements with kubectl:\n{}",
         disagreements.len(),
         disagreements.join("\n")
+    );
+}
+
+/// The fast YAML path, on the same cases: every document it takes loads as the full parser
+/// loads it (the cases are full of what it must leave: CRLF, tabs, anchors, flow collections
+/// over lines, directives, block indicators).
+#[test]
+fn the_fast_path_agrees_with_the_full_parser_on_every_case() {
+    let mut all = fast_path::Comparison::default();
+    for case in generate() {
+        all.add(fast_path::compare(&case.id, case.text.as_bytes()));
+    }
+    assert!(
+        all.disagreements.is_empty(),
+        "{} disagreements; the first:\n{}",
+        all.disagreements.len(),
+        all.disagreements[0]
+    );
+    assert!(
+        all.taken > 500 && all.left > 100,
+        "{} taken, {} left",
+        all.taken,
+        all.left
     );
 }

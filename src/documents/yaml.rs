@@ -22,6 +22,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use crate::diag::Code;
 
+mod fast;
+
 /// Index of a node in a [`Doc`]'s arena.
 pub type NodeId = u32;
 
@@ -117,7 +119,7 @@ pub struct NodeOrigin {
 }
 
 /// One YAML document as a position-carrying tree.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc<'a> {
     nodes: Vec<Node<'a>>,
     root: Option<NodeId>,
@@ -416,7 +418,45 @@ impl<'a> Doc<'a> {
 /// Loads every document in `text` (normally exactly one: `split.rs` cuts streams at document
 /// markers). `first_line` is the absolute 1-based line of `text`'s first line, so positions
 /// refer to the original input.
+///
+/// The block YAML that helm, kustomize and kubectl print is read by [`fast`] first; a document
+/// it does not take whole (flow collections over several lines, anchors, tags, errors, …) is
+/// read again by the full parser, which gives the same tree for what both read.
 pub fn load<'a>(
+    text: &'a str,
+    first_line: u64,
+    limits: &Limits,
+) -> Result<Vec<Doc<'a>>, LoadError> {
+    if fast::enabled() {
+        if let Some(docs) = load_fast(text, first_line, limits) {
+            return Ok(docs);
+        }
+    }
+    load_full(text, first_line, limits)
+}
+
+/// The document of `text` as the fast path reads it, or `None` where it leaves the document to
+/// the full parser. Public for the differential tests, which compare it with [`load_full`].
+#[doc(hidden)]
+pub fn load_fast<'a>(text: &'a str, first_line: u64, limits: &Limits) -> Option<Vec<Doc<'a>>> {
+    let mut builder = Builder::new(first_line, limits);
+    fast::parse(text, &mut builder).ok()?;
+    Some(builder.finish())
+}
+
+/// The absolute line where the fast path leaves the document of `text` to the full parser, or
+/// `None` when it takes it: for the tests' reports of what the fast path leaves.
+#[doc(hidden)]
+pub fn fast_path_leaves_at(text: &str, first_line: u64) -> Option<u64> {
+    let limits = Limits::default();
+    let mut builder = Builder::new(first_line, &limits);
+    let line = fast::parse(text, &mut builder).err()?;
+    Some(first_line + line as u64 - 1)
+}
+
+/// Every document of `text` as the full parser reads it.
+#[doc(hidden)]
+pub fn load_full<'a>(
     text: &'a str,
     first_line: u64,
     limits: &Limits,
@@ -438,6 +478,23 @@ pub fn load<'a>(
         }
     }
     Ok(builder.finish())
+}
+
+/// Where an event starts: 1-based line within the loaded text, 0-based column in characters
+/// (saphyr's marker convention, which both readers follow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pos {
+    line: usize,
+    col: usize,
+}
+
+impl From<&Span> for Pos {
+    fn from(span: &Span) -> Pos {
+        Pos {
+            line: span.start.line(),
+            col: span.start.col(),
+        }
+    }
 }
 
 enum Open {
@@ -486,11 +543,11 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
     }
 
-    fn error(&self, code: Code, span: &Span, message: String) -> LoadError {
+    fn error(&self, code: Code, at: Pos, message: String) -> LoadError {
         LoadError {
             code,
-            line: self.base_line + span.start.line().saturating_sub(1) as u64,
-            column: span.start.col() as u64 + 1,
+            line: self.base_line + at.line.saturating_sub(1) as u64,
+            column: at.col as u64 + 1,
             message,
         }
     }
@@ -498,22 +555,22 @@ impl<'a, 'l> Builder<'a, 'l> {
     fn push(
         &mut self,
         value: Value<'a>,
-        span: &Span,
+        at: Pos,
         weight: u64,
         height: u32,
     ) -> Result<NodeId, LoadError> {
         if self.nodes.len() >= self.limits.max_nodes {
             return Err(self.error(
                 Code::TooManyNodes,
-                span,
+                at,
                 format!("document has more than {} nodes", self.limits.max_nodes),
             ));
         }
         let id = self.nodes.len() as NodeId;
         self.nodes.push(Node {
             value,
-            line: span.start.line().saturating_sub(1) as u32,
-            column: span.start.col() as u32 + 1,
+            line: at.line.saturating_sub(1) as u32,
+            column: at.col as u32 + 1,
             origin: 0,
         });
         self.weights.push(weight);
@@ -522,87 +579,120 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn on_event(&mut self, event: Event<'a>, span: Span) -> Result<(), LoadError> {
+        let at = Pos::from(&span);
         match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
             Event::DocumentStart(_) => {
-                self.nodes.clear();
-                self.weights.clear();
-                self.heights.clear();
-                self.anchors.clear();
-                self.root = None;
-                self.has_merge_keys = false;
-                self.duplicates.clear();
+                self.document_start();
+                Ok(())
             }
             Event::DocumentEnd => {
-                let doc = Doc {
-                    nodes: std::mem::take(&mut self.nodes),
-                    root: self.root.take(),
-                    base_line: self.base_line,
-                    has_merge_keys: self.has_merge_keys,
-                    origins: Vec::new(),
-                    duplicates: std::mem::take(&mut self.duplicates),
-                };
-                self.weights.clear();
-                self.heights.clear();
-                self.docs.push(doc);
+                self.document_end();
+                Ok(())
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain;
                 let literal = style == ScalarStyle::Literal;
                 let kind = resolve_scalar(&text, plain, tag.as_deref());
-                if plain && text == "<<" {
-                    self.has_merge_keys = true;
-                }
-                let scalar = Scalar {
-                    text,
-                    kind,
-                    plain,
-                    literal,
-                };
-                let id = self.push(Value::Scalar(scalar), &span, 1, 1)?;
-                self.complete(id, anchor, &span)?;
+                self.scalar(text, kind, plain, literal, anchor, at)
             }
-            Event::Alias(anchor) => {
-                let Some(&target) = self.anchors.get(&anchor) else {
-                    return Err(self.error(
-                        Code::RecursiveAlias,
-                        &span,
-                        "alias refers to an anchor that is not complete here (a recursive alias)"
-                            .to_owned(),
-                    ));
-                };
-                let weight = self.weights.get(target as usize).copied().unwrap_or(1);
-                let height = self.heights.get(target as usize).copied().unwrap_or(1);
-                let id = self.push(Value::Alias(target), &span, weight, height)?;
-                self.complete(id, 0, &span)?;
-            }
-            Event::SequenceStart(anchor, _) => {
-                self.check_depth(&span)?;
-                let id = self.push(Value::Seq(Vec::new()), &span, 1, 1)?;
-                self.stack.push(Open::Seq { id, anchor });
-            }
-            Event::MappingStart(anchor, _) => {
-                self.check_depth(&span)?;
-                let id = self.push(Value::Map(Vec::new()), &span, 1, 1)?;
-                self.stack.push(Open::Map {
-                    id,
-                    anchor,
-                    key: None,
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (id, anchor) = match self.stack.pop() {
-                    Some(Open::Seq { id, anchor }) => (id, anchor),
-                    Some(Open::Map { id, anchor, .. }) => {
-                        self.drop_duplicate_keys(id);
-                        (id, anchor)
-                    }
-                    None => return Ok(()),
-                };
-                self.complete(id, anchor, &span)?;
-            }
+            Event::Alias(anchor) => self.alias(anchor, at),
+            Event::SequenceStart(anchor, _) => self.start(Value::Seq(Vec::new()), anchor, at),
+            Event::MappingStart(anchor, _) => self.start(Value::Map(Vec::new()), anchor, at),
+            Event::SequenceEnd | Event::MappingEnd => self.end(at),
         }
+    }
+
+    fn document_start(&mut self) {
+        self.nodes.clear();
+        self.weights.clear();
+        self.heights.clear();
+        self.anchors.clear();
+        self.root = None;
+        self.has_merge_keys = false;
+        self.duplicates.clear();
+    }
+
+    fn document_end(&mut self) {
+        let doc = Doc {
+            nodes: std::mem::take(&mut self.nodes),
+            root: self.root.take(),
+            base_line: self.base_line,
+            has_merge_keys: self.has_merge_keys,
+            origins: Vec::new(),
+            duplicates: std::mem::take(&mut self.duplicates),
+        };
+        self.weights.clear();
+        self.heights.clear();
+        self.docs.push(doc);
+    }
+
+    /// A scalar whose kind the caller resolved ([`resolve_plain`] for untagged text).
+    fn scalar(
+        &mut self,
+        text: Cow<'a, str>,
+        kind: ScalarKind,
+        plain: bool,
+        literal: bool,
+        anchor: usize,
+        at: Pos,
+    ) -> Result<(), LoadError> {
+        if plain && text == "<<" {
+            self.has_merge_keys = true;
+        }
+        let scalar = Scalar {
+            text,
+            kind,
+            plain,
+            literal,
+        };
+        let id = self.push(Value::Scalar(scalar), at, 1, 1)?;
+        self.complete(id, anchor, at)
+    }
+
+    fn alias(&mut self, anchor: usize, at: Pos) -> Result<(), LoadError> {
+        let Some(&target) = self.anchors.get(&anchor) else {
+            return Err(self.error(
+                Code::RecursiveAlias,
+                at,
+                "alias refers to an anchor that is not complete here (a recursive alias)"
+                    .to_owned(),
+            ));
+        };
+        let weight = self.weights.get(target as usize).copied().unwrap_or(1);
+        let height = self.heights.get(target as usize).copied().unwrap_or(1);
+        let id = self.push(Value::Alias(target), at, weight, height)?;
+        self.complete(id, 0, at)
+    }
+
+    /// Opens a sequence or a mapping (`value` is the empty collection).
+    fn start(&mut self, value: Value<'a>, anchor: usize, at: Pos) -> Result<(), LoadError> {
+        self.check_depth(at)?;
+        let map = matches!(value, Value::Map(_));
+        let id = self.push(value, at, 1, 1)?;
+        self.stack.push(if map {
+            Open::Map {
+                id,
+                anchor,
+                key: None,
+            }
+        } else {
+            Open::Seq { id, anchor }
+        });
         Ok(())
+    }
+
+    /// Closes the innermost open collection.
+    fn end(&mut self, at: Pos) -> Result<(), LoadError> {
+        let (id, anchor) = match self.stack.pop() {
+            Some(Open::Seq { id, anchor }) => (id, anchor),
+            Some(Open::Map { id, anchor, .. }) => {
+                self.drop_duplicate_keys(id);
+                (id, anchor)
+            }
+            None => return Ok(()),
+        };
+        self.complete(id, anchor, at)
     }
 
     /// Drops the earlier entry of each scalar key given twice in mapping `id` and notes it.
@@ -682,11 +772,11 @@ impl<'a, 'l> Builder<'a, 'l> {
         }
     }
 
-    fn check_depth(&self, span: &Span) -> Result<(), LoadError> {
+    fn check_depth(&self, at: Pos) -> Result<(), LoadError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(self.error(
                 Code::TooDeep,
-                span,
+                at,
                 format!(
                     "document nests deeper than {} levels",
                     self.limits.max_depth
@@ -697,7 +787,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     /// A node is complete: register its anchor and attach it to its parent.
-    fn complete(&mut self, id: NodeId, anchor: usize, span: &Span) -> Result<(), LoadError> {
+    fn complete(&mut self, id: NodeId, anchor: usize, at: Pos) -> Result<(), LoadError> {
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
@@ -741,7 +831,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             if *h as usize > self.limits.max_depth {
                 return Err(self.error(
                     Code::TooDeep,
-                    span,
+                    at,
                     format!(
                         "aliases nest this document deeper than {} levels",
                         self.limits.max_depth
@@ -754,7 +844,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             if *w > self.limits.max_expanded_nodes {
                 return Err(self.error(
                     Code::AliasExpansion,
-                    span,
+                    at,
                     format!(
                         "aliases expand this document to more than {} nodes",
                         self.limits.max_expanded_nodes
@@ -788,6 +878,11 @@ fn resolve_scalar(text: &str, plain: bool, tag: Option<&Tag>) -> ScalarKind {
     if !plain {
         return ScalarKind::Str;
     }
+    resolve_plain(text)
+}
+
+/// How an untagged plain scalar resolves.
+fn resolve_plain(text: &str) -> ScalarKind {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => ScalarKind::Null,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no"
