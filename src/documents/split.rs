@@ -13,6 +13,10 @@
 
 use std::io::{self, Read};
 
+mod par;
+
+pub use par::ParSplitter;
+
 /// Bytes read from the input at a time.
 const BLOCK: usize = 1 << 20;
 
