@@ -782,10 +782,7 @@ mod tests {
             }
         }
         files.sort();
-        if files.is_empty() {
-            eprintln!("no corpus beside the repository: skipped");
-            return;
-        }
+        assert!(!files.is_empty(), "no corpus in ../shared/corpus");
         let mut all = Vec::new();
         for path in &files {
             let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
