@@ -22,8 +22,11 @@ fn main() -> ExitCode {
         }
     };
     if let Some(threads) = config.threads {
+        // The main thread is one of the pool's threads, so `-j N` runs N threads, and
+        // `-j 1` runs everything on the main thread alone.
         if let Err(err) = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
+            .use_current_thread()
             .build_global()
         {
             let _ = writeln!(stderr, "imgsift: cannot start {threads} threads: {err}");

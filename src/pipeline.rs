@@ -19,15 +19,12 @@ use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic};
 use crate::documents::read::{self, Verb};
-use crate::documents::split::{Batch, Piece, Splitter};
+use crate::documents::split::{Batch, ParSplitter, Piece};
 use crate::extract::{self, ChartInfo, ExtractOptions, Output};
 use crate::inputs::chart::ChartMeta;
 use crate::inputs::{self, Input, Resolved, Role, SourceFile};
 use crate::inventory::Inventory;
 use crate::render::{self, Context, Renderer};
-
-/// Bytes of documents handed to the thread pool at a time.
-const BATCH_BYTES: usize = 4 << 20;
 
 /// Reports progress of long walks; the binary draws it, the library only counts.
 pub trait Progress: Sync {
@@ -508,46 +505,42 @@ pub fn scan_stream(
     options: &ExtractOptions,
     inventory: &mut Inventory,
 ) {
-    let mut splitter = Splitter::new(reader, options.limits.max_document_bytes);
-    let first = splitter.next_batch(BATCH_BYTES);
-    let Some(results) = parse_batch(first, file, role, options, inventory) else {
-        return;
-    };
-    if splitter.finished() {
-        absorb(results, inventory);
-        return;
-    }
-    // A long stream: cutting the next batch overlaps with parsing this one, on a thread of its
-    // own, and the results of one batch are merged while the next is parsed. Two batches in
-    // flight bound the memory.
-    std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-        scope.spawn(move || {
-            loop {
-                let batch = splitter.next_batch(BATCH_BYTES);
-                let last = !matches!(batch, Ok(Some(_)));
-                if sender.send(batch).is_err() || last {
-                    break;
-                }
+    let mut splitter = ParSplitter::new(reader, options.limits.max_document_bytes);
+    let mut next = splitter.next_batch();
+    let mut pending = Vec::new();
+    loop {
+        let batch = match next {
+            Ok(Some(batch)) => batch,
+            Ok(None) => break,
+            Err(err) => {
+                absorb(std::mem::take(&mut pending), inventory);
+                inventory.diagnose(read::read_stopped(file, &err));
+                break;
             }
-        });
-        let mut pending = results;
-        for batch in receiver {
-            let mut errors = Vec::new();
-            let (_, next) = rayon::join(
-                || absorb(std::mem::take(&mut pending), inventory),
-                || parse_batch_into(batch, file, role, options, &mut errors),
-            );
-            for error in errors {
-                inventory.diagnose(error);
-            }
-            match next {
-                Some(results) => pending = results,
-                None => break,
-            }
+        };
+        if splitter.finished() {
+            absorb(std::mem::take(&mut pending), inventory);
+            pending = parse_batch(&batch, file, role, options);
+            break;
         }
-        absorb(pending, inventory);
-    });
+        // The results of the previous batch are merged while this one is parsed and the next
+        // one cut, all on the pool's threads: with one thread the three run one after the
+        // other on it, and no thread of its own reads or cuts the stream. Two batches in
+        // flight bound the memory.
+        let (_, (results, after)) = rayon::join(
+            || absorb(std::mem::take(&mut pending), inventory),
+            || {
+                rayon::join(
+                    || parse_batch(&batch, file, role, options),
+                    || splitter.next_batch(),
+                )
+            },
+        );
+        pending = results;
+        splitter.recycle(batch.buf);
+        next = after;
+    }
+    absorb(pending, inventory);
 }
 
 fn absorb(results: Vec<Output>, inventory: &mut Inventory) {
@@ -556,44 +549,18 @@ fn absorb(results: Vec<Output>, inventory: &mut Inventory) {
     }
 }
 
-/// Parses and extracts one batch in parallel; `None` when the stream is over.
+/// Parses and extracts one batch in parallel.
 fn parse_batch(
-    batch: std::io::Result<Option<Batch>>,
+    batch: &Batch,
     file: &Arc<str>,
     role: Role,
     options: &ExtractOptions,
-    inventory: &mut Inventory,
-) -> Option<Vec<Output>> {
-    let mut errors = Vec::new();
-    let results = parse_batch_into(batch, file, role, options, &mut errors);
-    for error in errors {
-        inventory.diagnose(error);
-    }
-    results
-}
-
-fn parse_batch_into(
-    batch: std::io::Result<Option<Batch>>,
-    file: &Arc<str>,
-    role: Role,
-    options: &ExtractOptions,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<Vec<Output>> {
-    let batch = match batch {
-        Ok(Some(batch)) => batch,
-        Ok(None) => return None,
-        Err(err) => {
-            errors.push(read::read_stopped(file, &err));
-            return None;
-        }
-    };
-    Some(
-        batch
-            .pieces
-            .par_iter()
-            .map(|piece| scan_piece(&batch, piece, file, role, options))
-            .collect(),
-    )
+) -> Vec<Output> {
+    batch
+        .pieces
+        .par_iter()
+        .map(|piece| scan_piece(batch, piece, file, role, options))
+        .collect()
 }
 
 /// A document that is not valid YAML still names its images on `image:` lines: they are read

@@ -10,8 +10,15 @@
 //! holds a batch plus the largest document, never the whole stream. A document larger than
 //! [`Limits::max_document_bytes`](super::Limits) is skipped as it streams past and
 //! reported, so a 100 MB line costs no more than a block of memory.
+//!
+//! [`Splitter`] reads on one thread; it cuts documents already in memory and is the reference
+//! that [`ParSplitter`] (streams, scanned on the pool's threads) is checked against.
 
 use std::io::{self, Read};
+
+mod par;
+
+pub use par::ParSplitter;
 
 /// Bytes read from the input at a time.
 const BLOCK: usize = 1 << 20;
