@@ -7,16 +7,17 @@
 # Prints per-chart medians, the ratio imgsift/Helm over all charts (target: at most 0.2) and
 # imgsift's peak RSS. Say when the machine was busy: these machines have 2 shared cores.
 #
-# Usage: scripts/bench-helm.sh [ROUNDS]   (default 5)
+# Usage: scripts/bench-helm.sh [ROUNDS]   (default 5; BENCH_BIN=PATH measures that binary and
+# skips `cargo build`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUNDS=${1:-5}
-BIN=target/release/imgsift
+BIN=${BENCH_BIN:-target/release/imgsift}
 CORPUS=${IMGSIFT_CORPUS:-../shared/corpus}
 WORK=${BENCH_DIR:-target/bench-helm}
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-cargo build --release --locked -q
+[ -n "${BENCH_BIN:-}" ] || cargo build --release --locked -q
 py="$(scripts/install-helm-sdk.sh)"
 mkdir -p "$WORK"
 
