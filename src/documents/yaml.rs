@@ -440,6 +440,10 @@ pub fn load<'a>(
 #[doc(hidden)]
 pub fn load_fast<'a>(text: &'a str, first_line: u64, limits: &Limits) -> Option<Vec<Doc<'a>>> {
     let mut builder = Builder::new(first_line, limits);
+    builder.expands = false;
+    // About one node per dozen bytes in printed manifests; bounded, so a huge document does
+    // not reserve before it is read.
+    builder.nodes.reserve((text.len() / 12).min(1 << 16));
     fast::parse(text, &mut builder).ok()?;
     Some(builder.finish())
 }
@@ -519,6 +523,10 @@ struct Builder<'a, 'l> {
     /// Expanded height of each node: aliases to deep nodes placed deep add up, and walks
     /// recurse by height, so it is bounded like nesting.
     heights: Vec<u32>,
+    /// Whether `weights` and `heights` are kept: only aliases make a document expand past
+    /// its own nodes or nest deeper than its text, so a reader that never gives one (the fast
+    /// path) leaves them off.
+    expands: bool,
     stack: Vec<Open>,
     anchors: HashMap<usize, NodeId>,
     root: Option<NodeId>,
@@ -535,6 +543,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             nodes: Vec::new(),
             weights: Vec::new(),
             heights: Vec::new(),
+            expands: true,
             stack: Vec::new(),
             anchors: HashMap::new(),
             root: None,
@@ -573,8 +582,10 @@ impl<'a, 'l> Builder<'a, 'l> {
             column: at.col as u32 + 1,
             origin: 0,
         });
-        self.weights.push(weight);
-        self.heights.push(height);
+        if self.expands {
+            self.weights.push(weight);
+            self.heights.push(height);
+        }
         Ok(id)
     }
 
@@ -791,41 +802,14 @@ impl<'a, 'l> Builder<'a, 'l> {
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
-        let weight = self.weights.get(id as usize).copied().unwrap_or(1);
-        let height = self.heights.get(id as usize).copied().unwrap_or(1);
-        let Some(parent) = self.stack.last_mut() else {
-            self.root = Some(id);
+        let Some(parent_id) = self.attach(id) else {
             return Ok(());
         };
-        let parent_id = match parent {
-            Open::Seq { id: parent_id, .. } => {
-                if let Some(Node {
-                    value: Value::Seq(items),
-                    ..
-                }) = self.nodes.get_mut(*parent_id as usize)
-                {
-                    items.push(id);
-                }
-                *parent_id
-            }
-            Open::Map {
-                id: parent_id, key, ..
-            } => {
-                match key.take() {
-                    None => *key = Some(id),
-                    Some(k) => {
-                        if let Some(Node {
-                            value: Value::Map(entries),
-                            ..
-                        }) = self.nodes.get_mut(*parent_id as usize)
-                        {
-                            entries.push((k, id));
-                        }
-                    }
-                }
-                *parent_id
-            }
-        };
+        if !self.expands {
+            return Ok(());
+        }
+        let weight = self.weights.get(id as usize).copied().unwrap_or(1);
+        let height = self.heights.get(id as usize).copied().unwrap_or(1);
         if let Some(h) = self.heights.get_mut(parent_id as usize) {
             *h = (*h).max(height.saturating_add(1));
             if *h as usize > self.limits.max_depth {
@@ -853,6 +837,45 @@ impl<'a, 'l> Builder<'a, 'l> {
             }
         }
         Ok(())
+    }
+
+    /// Attaches a complete node to the open collection (whose id is returned), or makes it
+    /// the root.
+    fn attach(&mut self, id: NodeId) -> Option<NodeId> {
+        let parent = match self.stack.last_mut() {
+            None => {
+                self.root = Some(id);
+                return None;
+            }
+            Some(Open::Seq { id: parent, .. }) => {
+                if let Some(Node {
+                    value: Value::Seq(items),
+                    ..
+                }) = self.nodes.get_mut(*parent as usize)
+                {
+                    items.push(id);
+                }
+                *parent
+            }
+            Some(Open::Map {
+                id: parent, key, ..
+            }) => {
+                match key.take() {
+                    None => *key = Some(id),
+                    Some(k) => {
+                        if let Some(Node {
+                            value: Value::Map(entries),
+                            ..
+                        }) = self.nodes.get_mut(*parent as usize)
+                        {
+                            entries.push((k, id));
+                        }
+                    }
+                }
+                *parent
+            }
+        };
+        Some(parent)
     }
 
     fn finish(self) -> Vec<Doc<'a>> {
@@ -883,6 +906,12 @@ fn resolve_scalar(text: &str, plain: bool, tag: Option<&Tag>) -> ScalarKind {
 
 /// How an untagged plain scalar resolves.
 fn resolve_plain(text: &str) -> ScalarKind {
+    // Most scalars are names: a letter then more than the longest null or boolean word can
+    // hold, which no number starts with either.
+    let bytes = text.as_bytes();
+    if bytes.len() > 5 && bytes[0].is_ascii_alphabetic() {
+        return ScalarKind::Str;
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => ScalarKind::Null,
         "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no"

@@ -260,7 +260,10 @@ impl<'a> Reader<'a, '_, '_> {
         let first = *line.get(at)?;
         match first {
             b'"' | b'\'' => {
-                let (text, after) = self.quoted(at)?;
+                // A quoted scalar over several lines is a value: keys fit on one line.
+                let Some((text, after)) = self.quoted(at) else {
+                    return Some(Head::Value);
+                };
                 let colon = skip_spaces(line, after);
                 if line.get(colon) == Some(&b':')
                     && matches!(line.get(colon + 1), None | Some(b' '))
@@ -571,82 +574,94 @@ impl<'a> Reader<'a, '_, '_> {
 
     /// A quoted scalar opening at offset `at` of the current line, closing on it or on a later
     /// line; the reader ends at the line of the closing quote, the offset after it returned.
-    /// Over several lines, YAML folds line breaks as in plain scalars and drops the white
-    /// space around them; escapes there (a `\` may also join lines) and tabs are left to the
-    /// full parser.
+    /// Over several lines (kubectl prints long strings so), YAML folds each line break as in
+    /// plain scalars and drops the white space written around it, but not white space an
+    /// escape makes (`\ `); a `\` at the end of a line joins the lines. Tabs, and blank lines
+    /// after a joining `\`, are left to the full parser.
     fn quoted_lines(&mut self, at: usize) -> Option<(Cow<'a, str>, usize)> {
         if let Some(done) = self.quoted(at) {
             return Some(done);
         }
         let quote = self.current()[at];
+        let double = quote == b'"';
         let mut text = String::new();
         let mut from = at + 1;
         let mut blanks = 0;
         let mut first = true;
+        let mut joined = false;
         loop {
             let line = self.current();
-            let mut part = String::new();
-            let mut close = None;
+            if !first {
+                from = skip_spaces(line, 0);
+                if from == line.len() {
+                    if joined {
+                        return None;
+                    }
+                    blanks += 1;
+                    self.advance();
+                    if self.eof() {
+                        return None;
+                    }
+                    continue;
+                }
+                if !joined {
+                    if blanks == 0 {
+                        text.push(' ');
+                    }
+                    for _ in 0..blanks {
+                        text.push('\n');
+                    }
+                }
+                blanks = 0;
+                joined = false;
+            }
+            // Text up to `keep` stays; literal spaces after it are dropped at a line break.
+            let mut keep = text.len();
             let mut i = from;
             while i < line.len() {
                 match line[i] {
-                    b'\\' if quote == b'"' => return None,
                     b'\t' => return None,
-                    b'\'' if quote == b'\'' && line.get(i + 1) == Some(&b'\'') => {
-                        part.push('\'');
+                    b'\\' if double => {
+                        if i + 1 == line.len() {
+                            joined = true;
+                            break;
+                        }
+                        let (c, len) = unescape(&line[i + 1..])?;
+                        text.push(c);
+                        keep = text.len();
+                        i += 1 + len;
+                    }
+                    b'\'' if !double && line.get(i + 1) == Some(&b'\'') => {
+                        text.push('\'');
+                        keep = text.len();
                         i += 2;
                     }
-                    b if b == quote => {
-                        close = Some(i);
-                        break;
+                    b if b == quote => return Some((Cow::Owned(text), i + 1)),
+                    b' ' => {
+                        text.push(' ');
+                        i += 1;
                     }
                     _ => {
-                        // From the next byte: the one at `i` is not a stop (a `\\` in single
+                        // From the next byte: the one at `i` is not a stop (a `\` in single
                         // quotes is text).
                         let run = line[i + 1..]
                             .iter()
-                            .position(|&b| b == quote || b == b'\\' || b == b'\t')
+                            .position(|&b| matches!(b, b' ' | b'\t' | b'\\' | b'"' | b'\''))
                             .map_or(line.len(), |n| i + 1 + n);
-                        part.push_str(self.slice(i, run));
+                        text.push_str(self.slice(i, run));
+                        keep = text.len();
                         i = run;
                     }
                 }
             }
-            let part = match (first, close.is_some()) {
-                (true, _) => part.trim_end_matches(' '),
-                (false, true) => part.trim_start_matches(' '),
-                (false, false) => part.trim_matches(' '),
-            };
-            if first {
-                // An opening quote alone on its line folds differently; rare, left.
-                if part.is_empty() {
-                    return None;
-                }
-                text.push_str(part);
-            } else if part.is_empty() && close.is_none() {
-                blanks += 1;
-            } else {
-                if part.is_empty() {
-                    return None;
-                }
-                if blanks == 0 {
-                    text.push(' ');
-                }
-                for _ in 0..blanks {
-                    text.push('\n');
-                }
-                blanks = 0;
-                text.push_str(part);
-            }
-            if let Some(close) = close {
-                return Some((Cow::Owned(text), close + 1));
+            if !joined {
+                text.truncate(keep);
             }
             self.advance();
             if self.eof() {
                 return None;
             }
             first = false;
-            from = 0;
         }
     }
 
