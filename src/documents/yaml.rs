@@ -1230,6 +1230,28 @@ mod tests {
         assert!(load("a:\t- b\n", 1, &Limits::default()).is_err());
     }
 
+    /// Shapes the fast path takes, each compared with the full parser's tree: a mistake in
+    /// folding, chomping or positions shows as a difference here.
+    #[test]
+    fn the_fast_path_takes_printed_shapes_and_reads_them_as_the_full_parser_does() {
+        let cases = [
+            "a: >\n  one\n  two\n\n  three\n    more\n  four\n\n\nb: 1\n",
+            "a: >-\n  one\n\n    indented\n\n  two\n",
+            "a: >+\n  one\n  two\n\n\nb: 1\n",
+            "a: |\n\n  after blank\n    deeper\n\n\n  last\nb: |-\n  x\nc: |+\n  y\n\n",
+            "a:\n  q: |\n\n  r: x\n  s: |+\n\n\n  t: y\n  u: |-\n  # c\n  v: 1\n",
+            "k: \"one \\\n  two\\n\\\n  \\ three  \n\n  four\"\nj: 'a\n  b''c\n\n  d'\n",
+            "list:\n- a\n- b: 1\n  c: [x, \"y\", {z: 1}]\n-\n  - z\n- - n\n  - m\n- []\nempty:\n",
+            "resources:\n  {}\nname: plain\n  continued\n\n  again\nimage: é:1 # c\n",
+        ];
+        for text in cases {
+            let fast = load_fast(text, 3, &Limits::default());
+            let full = load_full(text, 3, &Limits::default());
+            assert!(fast.is_some(), "the fast path leaves {text:?}");
+            assert_eq!(fast, full.ok(), "{text:?}");
+        }
+    }
+
     #[test]
     fn block_content_is_still_checked() {
         // go-yaml refuses these too: a plain scalar's continuation less indented than its

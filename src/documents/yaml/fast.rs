@@ -488,7 +488,7 @@ impl<'a> Reader<'a, '_, '_> {
         let line = self.current();
         let pos = self.pos(at);
         match line[at] {
-            b'|' => return self.literal(at, parent),
+            b'|' | b'>' => return self.block_scalar(at, parent),
             b'"' | b'\'' => {
                 let (text, after) = self.quoted_lines(at)?;
                 if !rest_is_void(self.current(), after) {
@@ -506,7 +506,7 @@ impl<'a> Reader<'a, '_, '_> {
                 }
                 self.advance();
             }
-            b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' | b'\t' => {
+            b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'#' | b'\t' => {
                 return None;
             }
             b'-' | b'?' | b':' if matches!(line.get(at + 1), None | Some(b' ' | b'\t')) => {
@@ -788,10 +788,14 @@ impl<'a> Reader<'a, '_, '_> {
         }
     }
 
-    /// A literal block scalar (`|`, `|-`, `|+`) whose header is at offset `at`, in a
-    /// collection whose entries sit at column `parent`.
-    fn literal(&mut self, at: usize, parent: usize) -> Option<()> {
+    /// A block scalar (`|` or `>`, with `-` or `+`) whose header is at offset `at`, in a
+    /// collection whose entries sit at column `parent`. Its lines are those indented as its
+    /// first content line; a folded (`>`) block joins two lines of text with a space, or with
+    /// one newline per blank line between them, and keeps the line breaks around lines that
+    /// are more indented.
+    fn block_scalar(&mut self, at: usize, parent: usize) -> Option<()> {
         let line = self.current();
+        let folded = line[at] == b'>';
         let mut next = at + 1;
         let chomp = match line.get(next) {
             Some(&c @ (b'-' | b'+')) => {
@@ -821,51 +825,78 @@ impl<'a> Reader<'a, '_, '_> {
             self.advance();
         }
         let indent = self.indent();
-        if indent <= parent || widest_blank > indent || self.current()[indent] == b'\t' {
+        if indent <= parent {
+            // No content: the full parser places the empty scalar at the line that ends it.
+            if widest_blank > 0 {
+                return None;
+            }
+            let text = if chomp == b'+' {
+                "\n".repeat(blanks)
+            } else {
+                String::new()
+            };
+            let pos = self.pos(indent);
+            self.out
+                .scalar(Cow::Owned(text), ScalarKind::Str, false, !folded, 0, pos)
+                .ok()?;
+            return self.skip_void();
+        }
+        if widest_blank > indent || self.current()[indent] == b'\t' {
             return None;
         }
         let pos = self.pos(indent);
         let mut text = String::new();
-        for _ in 0..blanks {
-            text.push('\n');
-        }
-        blanks = 0;
+        // Whether the previous content line was more indented than the block; `None` before
+        // the first.
+        let mut previous: Option<bool> = None;
         while !self.eof() {
             let line = self.current();
             let spaces = skip_spaces(line, 0);
+            if self.end >= self.bytes.len() {
+                return None;
+            }
             if spaces == line.len() {
-                if spaces > indent || self.end >= self.bytes.len() {
+                if spaces > indent {
                     return None;
                 }
                 blanks += 1;
             } else if spaces < indent {
                 break;
             } else {
-                if self.end >= self.bytes.len() {
+                let content = &line[indent..];
+                let spaced = content[0] == b' ';
+                if folded && content[0] == b'\t' {
                     return None;
                 }
-                for _ in 0..blanks {
+                let breaks = match previous {
+                    None => blanks,
+                    Some(false) if folded && !spaced && blanks == 0 => {
+                        text.push(' ');
+                        0
+                    }
+                    Some(false) if folded && !spaced => blanks,
+                    Some(_) => blanks + 1,
+                };
+                for _ in 0..breaks {
                     text.push('\n');
                 }
                 blanks = 0;
                 text.push_str(self.slice(indent, line.len()));
-                text.push('\n');
+                previous = Some(spaced);
             }
             self.advance();
         }
         match chomp {
-            b'-' => {
-                text.pop();
-            }
+            b'-' => {}
             b'+' => {
-                for _ in 0..blanks {
+                for _ in 0..=blanks {
                     text.push('\n');
                 }
             }
-            _ => {}
+            _ => text.push('\n'),
         }
         self.out
-            .scalar(Cow::Owned(text), ScalarKind::Str, false, true, 0, pos)
+            .scalar(Cow::Owned(text), ScalarKind::Str, false, !folded, 0, pos)
             .ok()?;
         self.skip_void()
     }
