@@ -410,9 +410,10 @@ fn extract_rendered(
     inventory.merge(part);
     for source in &rendered.sources {
         let mut part = Inventory::new(true);
-        scan_stream(
+        scan_stream_at(
             source.text.as_bytes(),
             &source.file,
+            source.first_line,
             source.role,
             options,
             &mut part,
@@ -505,7 +506,20 @@ pub fn scan_stream(
     options: &ExtractOptions,
     inventory: &mut Inventory,
 ) {
-    let mut splitter = ParSplitter::new(reader, options.limits.max_document_bytes);
+    scan_stream_at(reader, file, 1, role, options, inventory);
+}
+
+/// Scans a stream of YAML documents that starts at line `first_line` of `file`.
+pub fn scan_stream_at(
+    reader: impl Read + Send,
+    file: &Arc<str>,
+    first_line: u64,
+    role: Role,
+    options: &ExtractOptions,
+    inventory: &mut Inventory,
+) {
+    let mut splitter =
+        ParSplitter::new(reader, options.limits.max_document_bytes).starting_at_line(first_line);
     let mut next = splitter.next_batch();
     let mut pending = Vec::new();
     loop {

@@ -96,6 +96,10 @@ pub struct Inventory {
     /// Bytes of ConfigMaps kept in `objects`, and whether one was dropped past the budget.
     config_map_bytes: u64,
     config_maps_dropped: bool,
+    /// Namespace and name of each ConfigMap kept: a release reads the first of a name (a
+    /// cluster keeps one), so a later one of the same name is not kept, and a stream that
+    /// repeats its objects holds each once.
+    config_map_names: std::collections::HashSet<(String, String)>,
     /// The charts that the inputs pull (`imgsift charts`).
     chart_uses: Vec<crate::render::uses::ChartUse>,
     /// The objects that name chart repositories, for `overlay --charts-registry`.
@@ -159,6 +163,12 @@ impl Inventory {
         use crate::render::objects::{CONFIG_MAP_BUDGET, Kind, text_size};
         for object in objects {
             if object.kind == Kind::ConfigMap {
+                if !self
+                    .config_map_names
+                    .insert((object.namespace(), object.name()))
+                {
+                    continue;
+                }
                 let size = text_size(&object.tree);
                 if self.config_map_bytes.saturating_add(size) > CONFIG_MAP_BUDGET {
                     self.config_maps_dropped = true;
@@ -174,6 +184,7 @@ impl Inventory {
     /// ConfigMap was left out past the budget.
     pub fn take_objects(&mut self) -> (Vec<crate::render::objects::Found>, bool) {
         self.config_map_bytes = 0;
+        self.config_map_names.clear();
         (
             std::mem::take(&mut self.objects),
             std::mem::take(&mut self.config_maps_dropped),

@@ -565,13 +565,12 @@ fn values_source(object: &Found, out: &mut Rendered) {
     if text.trim().is_empty() {
         return;
     }
-    let line = usize::try_from(tree.at.line.saturating_sub(1)).unwrap_or(0);
     let indent = if literal {
         usize::try_from(tree.at.column.saturating_sub(1)).unwrap_or(0)
     } else {
         0
     };
-    let mut shifted = "\n".repeat(line);
+    let mut shifted = String::with_capacity(text.len() + 64);
     for part in text.split('\n') {
         if !part.is_empty() {
             shifted.push_str(&" ".repeat(indent));
@@ -582,6 +581,7 @@ fn values_source(object: &Found, out: &mut Rendered) {
     out.sources.push(Source {
         file: Arc::clone(&tree.at.file),
         text: shifted,
+        first_line: tree.at.line.max(1),
         role: Role::Values,
         unrendered_only: false,
     });

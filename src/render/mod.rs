@@ -63,6 +63,9 @@ pub struct Source {
     pub file: Arc<str>,
     /// Its text.
     pub text: String,
+    /// The 1-based line of the file where the text starts: a block taken out of a long
+    /// stream keeps its lines without a newline for every line before it.
+    pub first_line: u64,
     /// How it is read.
     pub role: crate::inputs::Role,
     /// Its images are not pulled unless the output pulls them: the values of a chart that

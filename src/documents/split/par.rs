@@ -261,6 +261,14 @@ impl<R: Read> ParSplitter<R> {
         }
     }
 
+    /// The splitter of a text that starts at line `line` of its file (a block taken out of
+    /// a larger one), so that positions are the file's.
+    pub fn starting_at_line(mut self, line: u64) -> Self {
+        self.line = line.max(1);
+        self.doc_line = self.line;
+        self
+    }
+
     /// Whether the stream is exhausted and every document was handed out.
     pub fn finished(&self) -> bool {
         self.done && self.found.is_empty()

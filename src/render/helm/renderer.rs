@@ -105,6 +105,7 @@ impl Renderer for Helm {
                 sources.push(Source {
                     file: Arc::clone(file),
                     text: text.clone(),
+                    first_line: 1,
                     role: Role::Values,
                     unrendered_only,
                 });
@@ -171,6 +172,7 @@ pub(crate) fn collect_sources(chart: &Chart, unrendered_only: bool, sources: &mu
         sources.push(Source {
             file: Arc::from(chart.file_display(&raw.name).as_str()),
             text: String::from_utf8_lossy(&raw.data).into_owned(),
+            first_line: 1,
             role: if raw.name == METADATA_FILE {
                 Role::Auto
             } else {
@@ -196,6 +198,7 @@ fn fallback_sources(root: &Path) -> Vec<Source> {
             sources.push(Source {
                 file: Arc::from(path.to_string_lossy().as_ref()),
                 text,
+                first_line: 1,
                 role,
                 unrendered_only: false,
             });

@@ -742,11 +742,7 @@ fn inline_source(text: &str, entry: &Tree, value: &Tree) -> Option<Source> {
     // deeper (and blank or comment lines among them).
     let key_indent = usize::try_from(entry.at.column).ok()?.saturating_sub(1);
     let mut out = String::new();
-    for (number, line) in text.split('\n').enumerate() {
-        if number < start {
-            out.push('\n');
-            continue;
-        }
+    for (number, line) in text.split('\n').enumerate().skip(start) {
         if number == start {
             let head: String = line.chars().take(column).map(|_| ' ').collect();
             let rest: String = line.chars().skip(column).collect();
@@ -767,6 +763,7 @@ fn inline_source(text: &str, entry: &Tree, value: &Tree) -> Option<Source> {
     Some(Source {
         file: Arc::clone(&value.at.file),
         text: out,
+        first_line: start as u64 + 1,
         role: Role::Values,
         unrendered_only: false,
     })
