@@ -630,8 +630,8 @@ mod tests {
         };
         values_source(object, &mut out);
         assert_eq!(
-            out.sources.first().map(|s| s.text.as_str()),
-            Some("\n\n\n\n\n\n\n    image:\n      repository: nginx\n")
+            out.sources.first().map(|s| (s.first_line, s.text.as_str())),
+            Some((8, "    image:\n      repository: nginx\n"))
         );
     }
 

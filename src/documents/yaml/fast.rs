@@ -16,6 +16,7 @@
 //! every corpus document, on the parser-compatibility cases and on generated documents.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 use super::{Builder, Pos, ScalarKind, Value, resolve_plain};
@@ -53,6 +54,7 @@ pub(super) fn parse<'a>(text: &'a str, out: &mut Builder<'a, '_>) -> Result<(), 
         end: 0,
         line: 1,
         depth: 0,
+        columns: Cell::new(Columns::default()),
         out,
     };
     reader.set_line(0);
@@ -86,7 +88,20 @@ struct Reader<'a, 'b, 'l> {
     /// 1-based number of the current line.
     line: usize,
     depth: usize,
+    /// Where the last column was counted, so that the columns of a long line (a flow
+    /// collection of a million items) are counted once, not once per node.
+    columns: Cell<Columns>,
     out: &'b mut Builder<'a, 'l>,
+}
+
+/// A column counted in the current line: its line's start, whether the line is ASCII (then a
+/// column is its byte offset), and the last offset counted with its column.
+#[derive(Debug, Clone, Copy, Default)]
+struct Columns {
+    line_start: Option<usize>,
+    ascii: bool,
+    offset: usize,
+    column: usize,
 }
 
 /// Whether `line` is the document marker `marker` (followed by a blank or the end).
@@ -94,14 +109,9 @@ fn is_marker(line: &[u8], marker: &[u8; 3]) -> bool {
     line.starts_with(marker) && matches!(line.get(3), None | Some(b' ' | b'\t'))
 }
 
-/// Column, in characters, of byte offset `at` of `line`.
-fn column(line: &[u8], at: usize) -> usize {
-    let prefix = &line[..at.min(line.len())];
-    if prefix.is_ascii() {
-        prefix.len()
-    } else {
-        prefix.iter().filter(|&&b| b & 0xC0 != 0x80).count()
-    }
+/// Characters in `bytes` (UTF-8): the bytes that do not continue a character.
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 /// Offset of the first byte at or after `at` that is not a space.
@@ -164,9 +174,32 @@ impl<'a> Reader<'a, '_, '_> {
     }
 
     fn pos(&self, at: usize) -> Pos {
+        let line = self.current();
+        let at = at.min(line.len());
+        let mut columns = self.columns.get();
+        if columns.line_start != Some(self.start) {
+            columns = Columns {
+                line_start: Some(self.start),
+                ascii: line.is_ascii(),
+                offset: 0,
+                column: 0,
+            };
+        }
+        let col = if columns.ascii {
+            at
+        } else {
+            if at < columns.offset {
+                columns.offset = 0;
+                columns.column = 0;
+            }
+            columns.column += chars(&line[columns.offset..at]);
+            columns.offset = at;
+            columns.column
+        };
+        self.columns.set(columns);
         Pos {
             line: self.line,
-            col: column(self.current(), at),
+            col,
         }
     }
 

@@ -814,8 +814,8 @@ mod tests {
             .unwrap_or_else(|| Tree::map(At::new(&file, 1, 1)));
         let source = inline_source(text, entry, &value);
         assert_eq!(
-            source.map(|s| s.text),
-            Some("\n\n\n    image: nginx:1\n    # c\n    tag: 2\n".to_owned())
+            source.map(|s| (s.first_line, s.text)),
+            Some((4, "    image: nginx:1\n    # c\n    tag: 2\n".to_owned()))
         );
     }
 }
