@@ -618,16 +618,3 @@ fn scans_print_the_same_bytes_with_the_fast_path_and_without_it() {
         );
     }
 }
-
-#[allow(clippy::print_stderr)]
-#[test]
-#[ignore]
-fn report_left_documents_of_a_file() {
-    let path = std::env::var("IMGSIFT_FAST_PATH_FILE").unwrap_or_default();
-    let bytes = std::fs::read(&path).unwrap_or_default();
-    let c = compare(&path, &bytes);
-    for at in &c.left_at {
-        eprintln!("left {at}");
-    }
-    eprintln!("taken {} left {}", c.taken, c.left);
-}

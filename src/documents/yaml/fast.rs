@@ -399,15 +399,25 @@ impl<'a> Reader<'a, '_, '_> {
     }
 
     fn key(&mut self, key: &Key<'a>) -> Option<()> {
-        let kind = if key.plain {
-            resolve_plain(&key.text)
+        let at = self.pos(key.at);
+        self.text_scalar(key.text.clone(), key.plain, at)
+    }
+
+    /// A scalar other than a block: a plain one resolves by its text, a quoted one is a string.
+    fn text_scalar(&mut self, text: Cow<'a, str>, plain: bool, at: Pos) -> Option<()> {
+        let kind = if plain {
+            resolve_plain(&text)
         } else {
             ScalarKind::Str
         };
-        let at = self.pos(key.at);
-        self.out
-            .scalar(key.text.clone(), kind, key.plain, false, 0, at)
-            .ok()
+        self.out.scalar(text, kind, plain, false, 0, at).ok()
+    }
+
+    /// Closes the collection opened after [`Reader::enter`].
+    fn leave(&mut self, at: Pos) -> Option<()> {
+        self.out.end(at).ok()?;
+        self.depth -= 1;
+        Some(())
     }
 
     fn empty(&mut self, at: Pos) -> Option<()> {
@@ -454,9 +464,7 @@ impl<'a> Reader<'a, '_, '_> {
                 Head::Value => return None,
             }
         }
-        self.out.end(self.pos(0)).ok()?;
-        self.depth -= 1;
-        Some(())
+        self.leave(self.pos(0))
     }
 
     /// A sequence whose `-` sit at the column of its mapping's keys: the full parser places it
@@ -510,9 +518,7 @@ impl<'a> Reader<'a, '_, '_> {
                 break;
             }
         }
-        self.out.end(self.pos(0)).ok()?;
-        self.depth -= 1;
-        Some(())
+        self.leave(self.pos(0))
     }
 
     /// A value written inline at offset `at` of the current line, in a collection whose
@@ -527,9 +533,7 @@ impl<'a> Reader<'a, '_, '_> {
                 if !rest_is_void(self.current(), after) {
                     return None;
                 }
-                self.out
-                    .scalar(text, ScalarKind::Str, false, false, 0, pos)
-                    .ok()?;
+                self.text_scalar(text, false, pos)?;
                 self.advance();
             }
             b'[' | b'{' => {
@@ -547,8 +551,7 @@ impl<'a> Reader<'a, '_, '_> {
             }
             _ => {
                 let text = self.plain_lines(at, parent)?;
-                let kind = resolve_plain(&text);
-                self.out.scalar(text, kind, true, false, 0, pos).ok()?;
+                self.text_scalar(text, true, pos)?;
             }
         }
         self.skip_void()?;
@@ -725,13 +728,8 @@ impl<'a> Reader<'a, '_, '_> {
                 {
                     return None;
                 }
-                let kind = if plain {
-                    resolve_plain(&text)
-                } else {
-                    ScalarKind::Str
-                };
                 let pos = self.pos(i);
-                self.out.scalar(text, kind, plain, false, 0, pos).ok()?;
+                self.text_scalar(text, plain, pos)?;
                 i = skip_spaces(line, after + 1);
                 if matches!(line.get(i), None | Some(b',' | b'}')) {
                     return None;
@@ -745,9 +743,7 @@ impl<'a> Reader<'a, '_, '_> {
                 _ => return None,
             }
         }
-        let pos = self.pos(i);
-        self.out.end(pos).ok()?;
-        self.depth -= 1;
+        self.leave(self.pos(i))?;
         Some(i + 1)
     }
 
@@ -762,13 +758,8 @@ impl<'a> Reader<'a, '_, '_> {
                 if line.get(skip_spaces(line, after)) == Some(&b':') {
                     return None;
                 }
-                let kind = if plain {
-                    resolve_plain(&text)
-                } else {
-                    ScalarKind::Str
-                };
                 let pos = self.pos(at);
-                self.out.scalar(text, kind, plain, false, 0, pos).ok()?;
+                self.text_scalar(text, plain, pos)?;
                 Some(after)
             }
         }
